@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from core.urls import home_urlpatterns
+
+urlpatterns = [
+    *home_urlpatterns,
+    path("", include("core.urls")),
+    path("people/", include("people.urls")),
+    path("missions/", include("missions.urls")),
+    path("units/", include("units.urls")),
+    path("deployments/", include("deployments.urls")),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,61 @@
+"""The base of every filterset: one class per model, shared by list pages, exports and API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Organisation
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """Adds the free-text `q` filter; a subclass says what it searches in `search()`."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        # Choices of organisations are limited to what the user may see, so that a filter
+        # never lists an organisation's name to someone outside it.
+        user = getattr(request, "user", None)
+        for field in self.filters.values():
+            queryset = getattr(field, "extra", {}).get("queryset")
+            if isinstance(queryset, QuerySet) and hasattr(queryset, "restrict"):
+                field.extra["queryset"] = queryset.restrict(user, "view")
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return self.search(queryset, value) if value else queryset
+
+    def search(self, queryset: QuerySet, value: str) -> QuerySet:
+        raise NotImplementedError
+
+
+class OrganisationTreeFilter(django_filters.ModelChoiceFilter):
+    """An organisation and everything below it."""
+
+    def __init__(self, *args: Any, field_name: str = "organisation", **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Organisation.objects.all())
+        kwargs.setdefault("label", _("Organisation"))
+        super().__init__(*args, field_name=field_name, **kwargs)
+
+    def filter(self, qs: QuerySet, value: Organisation | None) -> QuerySet:
+        if not value:
+            return qs
+        lookup = f"{self.field_name}__path__startswith" if self.field_name else "path__startswith"
+        return qs.filter(**{lookup: value.path})
+
+
+class OrganisationFilterSet(BaseFilterSet):
+    parent = OrganisationTreeFilter(field_name="", label=_("Within"))
+    kind = django_filters.ChoiceFilter(choices=Organisation._meta.get_field("kind").choices)
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "parent"]
+
+    def search(self, queryset: QuerySet, value: str) -> QuerySet:
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))

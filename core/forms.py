@@ -1,0 +1,47 @@
+"""The base of every edit form: Bootstrap widgets and choices limited to the user's records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from core.models import Organisation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class BaseModelForm(forms.ModelForm):
+    """Every ModelForm of Blue Beret takes the signed-in user.
+
+    A choice of related records (an organisation, a person, a position) only offers what the
+    user may see, so a form can never attach a record to something outside the user's scope.
+    """
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if isinstance(queryset, QuerySet) and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, "view")
+            widget = field.widget
+            if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
+                field.widget = DateInput(attrs=widget.attrs)
+                widget = field.widget
+            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+            if isinstance(widget, forms.Select):
+                css = "form-select"
+            widget.attrs.setdefault("class", css)
+
+
+class OrganisationForm(BaseModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "parent"]

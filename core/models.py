@@ -1,0 +1,111 @@
+"""Organisations, who may see them, and the roles that say what a user may do."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.querysets import RestrictedManager
+
+
+class OrganisationKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    DEPARTMENT = "department", _("Department")
+    UNIT = "unit", _("Unit")
+    CENTRE = "centre", _("Centre")
+
+
+class Organisation(models.Model):
+    """A node of the organisation tree: ministry → department → unit.
+
+    `path` is a materialised path ("/1/4/9/") so that "this organisation and all below it"
+    is one indexed prefix match on both SQLite and PostgreSQL, with no recursive query.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind, default=OrganisationKind.UNIT
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    organisation_path = ""  # the empty path: an organisation is scoped by its own place
+    objects = RestrictedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="organisation_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:organisation", args=[self.pk])
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    def clean(self) -> None:
+        if self.pk and self.parent_id:
+            parent = Organisation.objects.get(pk=self.parent_id)
+            if parent.path.startswith(self.path or f"/{self.pk}/"):
+                raise ValidationError(
+                    {"parent": _("An organisation cannot sit below itself or its own units.")}
+                )
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        with transaction.atomic():
+            old_path = self.path
+            super().save(*args, **kwargs)
+            parent_path = self.parent.path if self.parent_id else "/"
+            new_path = f"{parent_path}{self.pk}/"
+            if new_path != old_path:
+                Organisation.objects.filter(pk=self.pk).update(path=new_path)
+                self.path = new_path
+                if old_path:
+                    # Moving a branch moves everything below it.
+                    for child in Organisation.objects.filter(path__startswith=old_path).exclude(
+                        pk=self.pk
+                    ):
+                        child.path = new_path + child.path[len(old_path) :]
+                        Organisation.objects.filter(pk=child.pk).update(path=child.path)
+
+
+class Membership(models.Model):
+    """Grants a user the records of one organisation and every organisation below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation access")
+        verbose_name_plural = _("organisation access")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"

@@ -1,0 +1,94 @@
+"""The five roles of a peacekeeping department, kept as Django groups (permissions as data).
+
+The defaults below are written once, when a role does not exist yet; after that an
+administrator edits the groups and a later migration never overwrites the edits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+ADMINISTRATOR = "Administrator"
+PERSONNEL_OFFICER = "Personnel officer"
+PLANNER = "Planner"
+APPROVER = "Approver"
+VIEWER = "Viewer"
+
+ROLE_DESCRIPTIONS = {
+    ADMINISTRATOR: _("Manages users, organisations and catalogues; may change every record."),
+    PERSONNEL_OFFICER: _("Keeps the register of people and their documents."),
+    PLANNER: _("Forms units: rotations, positions and nominations."),
+    APPROVER: _("Records decisions on deployments."),
+    VIEWER: _("Reads everything in their organisations, changes nothing."),
+}
+
+PEOPLE_RECORDS = [
+    "people.person",
+    "people.personlanguage",
+    "people.languagetestresult",
+    "people.drivinglicence",
+    "people.passport",
+    "people.medicalclearance",
+    "people.screening",
+]
+CATALOGUES = ["people.rank", "people.specialty", "people.language"]
+MISSION_RECORDS = ["missions.mission", "missions.location"]
+UNIT_RECORDS = [
+    "units.unittype",
+    "units.unittypeposition",
+    "units.unittypelanguagerequirement",
+    "units.rotation",
+    "units.position",
+    "units.positionlanguagerequirement",
+]
+DEPLOYMENT_RECORDS = ["deployments.deployment", "deployments.transition"]
+ORGANISATION_RECORDS = ["core.organisation", "core.membership"]
+EVERYTHING = (
+    PEOPLE_RECORDS
+    + CATALOGUES
+    + MISSION_RECORDS
+    + UNIT_RECORDS
+    + DEPLOYMENT_RECORDS
+    + ORGANISATION_RECORDS
+)
+ALL_ACTIONS = ("view", "add", "change", "delete")
+
+
+def _perms(models: list[str], actions: tuple[str, ...]) -> list[str]:
+    return [f"{m.split('.')[0]}.{a}_{m.split('.')[1]}" for m in models for a in actions]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ADMINISTRATOR: _perms(EVERYTHING, ALL_ACTIONS) + ["auth.view_user", "auth.change_user"],
+    PERSONNEL_OFFICER: _perms(EVERYTHING, ("view",)) + _perms(PEOPLE_RECORDS, ALL_ACTIONS[1:]),
+    PLANNER: _perms(EVERYTHING, ("view",))
+    + _perms(UNIT_RECORDS + MISSION_RECORDS, ALL_ACTIONS[1:])
+    + ["deployments.add_deployment", "deployments.change_deployment"],
+    APPROVER: _perms(EVERYTHING, ("view",))
+    + ["deployments.change_deployment", "deployments.approve_deployment"],
+    VIEWER: _perms(EVERYTHING, ("view",)),
+}
+
+
+def ensure_roles(**kwargs: Any) -> None:
+    """Create each role that does not exist yet with its default permissions."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    # post_migrate reaches core before the apps listed after it; make their permissions now.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, created = Group.objects.get_or_create(name=role)
+        if not created:
+            continue
+        wanted = {tuple(code.split(".")) for code in codes}
+        perms = [
+            p
+            for p in Permission.objects.select_related("content_type")
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        group.permissions.set(perms)

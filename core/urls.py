@@ -1,0 +1,13 @@
+from django.urls import path
+
+from core.urls_helpers import object_urls
+from core.views import home, organisations
+
+app_name = "core"
+
+urlpatterns = [
+    *object_urls("organisations", "organisation", organisations, "Organisation"),
+]
+
+# The home page is named without a namespace prefix so that LOGIN_REDIRECT_URL = "home" works.
+home_urlpatterns = [path("", home.HomeView.as_view(), name="home")]

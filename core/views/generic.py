@@ -1,0 +1,248 @@
+"""Generic views that every app's list, detail, edit, delete and history pages are built on.
+
+Each view takes its records from `Model.objects.restrict(user, action)`: a record the user may
+not see is answered exactly as a record that does not exist (404), so ids leak nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Model, ProtectedError, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig, Table
+from django_tables2.export import TableExport
+
+from core.exports import neutralise_formulas
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def restricted(queryset: QuerySet, request: HttpRequest, action: str) -> QuerySet:
+    return queryset.restrict(request.user, action)  # type: ignore[attr-defined]
+
+
+class ObjectListView(LoginRequiredMixin, View):
+    """A filtered, sorted, paginated table with CSV and Excel export of the filtered rows."""
+
+    queryset: QuerySet
+    filterset_class: type | None = None
+    table_class: type[Table]
+    template_name = "core/object_list.html"
+    title = ""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return restricted(self.queryset, request, "view")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        model = self.queryset.model
+        queryset = self.get_queryset(request)
+        filterset = None
+        if self.filterset_class:
+            filterset = self.filterset_class(request.GET, queryset=queryset, request=request)
+            queryset = filterset.qs
+        export_format = request.GET.get("export")
+        if export_format in EXPORT_FORMATS:
+            table = self.table_class(queryset, exclude=("actions",))
+            RequestConfig(request, paginate=False).configure(table)
+            exporter = TableExport(export_format, table, dataset_kwargs={"title": "export"})
+            neutralise_formulas(exporter.dataset)
+            return exporter.response(f"{model._meta.model_name}s.{export_format}")
+        table = self.table_class(queryset)
+        RequestConfig(request, paginate={"per_page": settings.PAGINATE_BY}).configure(table)
+        meta = model._meta
+        context = {
+            "title": self.title or meta.verbose_name_plural.capitalize(),
+            "table": table,
+            "filter_form": filterset.form if filterset else None,
+            "model_meta": meta,
+            "can_add": request.user.has_perm(f"{meta.app_label}.add_{meta.model_name}"),
+            "add_url": self.add_url(),
+            "export_formats": EXPORT_FORMATS,
+        }
+        template = "core/object_table.html" if request.htmx else self.template_name
+        return render(request, template, context)
+
+    def add_url(self) -> str | None:
+        meta = self.queryset.model._meta
+        try:
+            return reverse(f"{meta.app_label}:{meta.model_name}_add")
+        except Exception:  # noqa: BLE001 - a list may have no add page
+            return None
+
+
+class ObjectDetailView(LoginRequiredMixin, View):
+    queryset: QuerySet
+    template_name: str
+
+    def get_object(self, request: HttpRequest, pk: int) -> Model:
+        return get_object_or_404(restricted(self.queryset, request, "view"), pk=pk)
+
+    def get_extra_context(self, request: HttpRequest, instance: Model) -> dict[str, Any]:
+        return {}
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        instance = self.get_object(request, pk)
+        meta = instance._meta
+        user = request.user
+        context = {
+            "object": instance,
+            "model_meta": meta,
+            "can_change": restricted(self.queryset, request, "change").filter(pk=pk).exists(),
+            "can_delete": user.has_perm(f"{meta.app_label}.delete_{meta.model_name}"),
+            **self.get_extra_context(request, instance),
+        }
+        return render(request, self.template_name, context)
+
+
+class ObjectEditView(LoginRequiredMixin, View):
+    """Create (no pk) or change (pk) one record through a ModelForm that knows the user."""
+
+    queryset: QuerySet
+    form_class: type[ModelForm]
+    template_name = "core/object_edit.html"
+
+    def get_object(self, request: HttpRequest, pk: int | None) -> Model:
+        if pk is None:
+            meta = self.queryset.model._meta
+            if not request.user.has_perm(f"{meta.app_label}.add_{meta.model_name}"):
+                raise PermissionDenied
+            return self.queryset.model()
+        return get_object_or_404(restricted(self.queryset, request, "change"), pk=pk)
+
+    def get_initial(self, request: HttpRequest) -> dict[str, Any]:
+        return {key: value for key, value in request.GET.items()}
+
+    def make_form(self, request: HttpRequest, instance: Model) -> ModelForm:
+        kwargs: dict[str, Any] = {"instance": instance, "user": request.user}
+        if request.method == "POST":
+            kwargs.update(data=request.POST, files=request.FILES)
+        elif instance.pk is None:
+            kwargs["initial"] = self.get_initial(request)
+        return self.form_class(**kwargs)
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        instance = self.get_object(request, pk)
+        return self.render_form(request, self.make_form(request, instance), instance)
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        instance = self.get_object(request, pk)
+        form = self.make_form(request, instance)
+        if not form.is_valid():
+            return self.render_form(request, form, instance)
+        created = instance.pk is None
+        with transaction.atomic():
+            saved = form.save()
+        verb = _("Created") if created else _("Saved")
+        messages.success(request, f"{verb}: {saved}")
+        return HttpResponseRedirect(request.POST.get("return_url") or saved.get_absolute_url())
+
+    def render_form(self, request: HttpRequest, form: ModelForm, instance: Model) -> HttpResponse:
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "object": instance,
+                "model_meta": instance._meta,
+                "return_url": request.GET.get("return_url", ""),
+            },
+        )
+
+
+class ObjectDeleteView(LoginRequiredMixin, View):
+    queryset: QuerySet
+    template_name = "core/object_delete.html"
+
+    def get_object(self, request: HttpRequest, pk: int) -> Model:
+        return get_object_or_404(restricted(self.queryset, request, "delete"), pk=pk)
+
+    def success_url(self, instance: Model) -> str:
+        meta = instance._meta
+        return reverse(f"{meta.app_label}:{meta.model_name}_list")
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        instance = self.get_object(request, pk)
+        return render(
+            request, self.template_name, {"object": instance, "model_meta": instance._meta}
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        instance = self.get_object(request, pk)
+        target = self.success_url(instance)
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError as error:
+            blockers = ", ".join(str(o) for o in list(error.protected_objects)[:5])
+            messages.error(
+                request,
+                _("%(obj)s is still used by: %(list)s") % {"obj": instance, "list": blockers},
+            )
+            return HttpResponseRedirect(instance.get_absolute_url())
+        messages.success(request, _("Deleted: %(obj)s") % {"obj": instance})
+        return HttpResponseRedirect(target)
+
+
+class ObjectHistoryView(LoginRequiredMixin, View):
+    """Who changed what and when, with before and after values, from django-simple-history."""
+
+    queryset: QuerySet
+    template_name = "core/object_history.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        instance = get_object_or_404(restricted(self.queryset, request, "view"), pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {
+                "object": instance,
+                "model_meta": instance._meta,
+                "entries": history_entries(instance),
+            },
+        )
+
+
+def history_entries(instance: Model) -> list[dict[str, Any]]:
+    """Each historical record of `instance`, newest first, with the fields it changed."""
+    records = list(
+        instance.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                field = instance._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": getattr(field, "verbose_name", change.field),
+                        "old": display_value(field, change.old),
+                        "new": display_value(field, change.new),
+                    }
+                )
+        entries.append({"record": newer, "changes": changes})
+    return entries
+
+
+def display_value(field: Any, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    choices = getattr(field, "choices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
+    if getattr(field, "remote_field", None) is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else f"#{value}"
+    return str(value)
