@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: two ministries that must not see each other."""
 
+import os
+
 import pytest
 
 from core import roles, testing
@@ -48,3 +50,63 @@ def viewer(mod):
 def police_officer_user(mps):
     """A personnel officer of the police side: must never see the defence ministry's people."""
     return testing.user("police", roles.PERSONNEL_OFFICER, mps["ministry"])
+
+
+# --- Browser tests -------------------------------------------------------------------------
+# Playwright drives the system's Chromium (the bundled browser download does not work on
+# closed networks). Where Chromium is missing, browser tests skip on a developer's machine
+# but fail in CI (CI=true), so a missing browser can never pass for a green run.
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests")
+        pytest.skip(f"Chromium is missing at {CHROMIUM}")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (fixtures, assertions) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page):
+    """Sign `user` in through the real login page."""
+
+    def sign_in_as(user, password="pass-word-42"):
+        page.goto("/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login/" not in url)
+        return page
+
+    return sign_in_as
