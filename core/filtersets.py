@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,17 @@ class BaseFilterSet(django_filters.FilterSet):
             queryset = getattr(field, "extra", {}).get("queryset")
             if isinstance(queryset, QuerySet) and hasattr(queryset, "restrict"):
                 field.extra["queryset"] = queryset.restrict(user, "view")
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        for field in form.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", f"{css} form-control-sm")
+        if "q" in form.fields:
+            form.fields["q"].widget.input_type = "search"
+        return form
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

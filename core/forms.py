@@ -40,6 +40,14 @@ class BaseModelForm(forms.ModelForm):
                 css = "form-select"
             widget.attrs.setdefault("class", css)
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Outline each field that has an error, so the eye finds it before reading the message.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+
 
 class OrganisationForm(BaseModelForm):
     class Meta:

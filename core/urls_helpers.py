@@ -19,11 +19,13 @@ def object_urls(
     def view(suffix: str):  # noqa: ANN202 - a view callable
         return getattr(views, f"{class_prefix}{suffix}View").as_view()
 
+    # An empty prefix puts the model at the root of its app's URLs (/people/, /people/7/).
+    base = f"{prefix}/" if prefix else ""
     return [
-        path(f"{prefix}/", view("List"), name=f"{model_name}_list"),
-        path(f"{prefix}/add/", view("Edit"), name=f"{model_name}_add"),
-        path(f"{prefix}/<int:pk>/", view("Detail"), name=model_name),
-        path(f"{prefix}/<int:pk>/edit/", view("Edit"), name=f"{model_name}_edit"),
-        path(f"{prefix}/<int:pk>/delete/", view("Delete"), name=f"{model_name}_delete"),
-        path(f"{prefix}/<int:pk>/history/", view("History"), name=f"{model_name}_history"),
+        path(base, view("List"), name=f"{model_name}_list"),
+        path(f"{base}add/", view("Edit"), name=f"{model_name}_add"),
+        path(f"{base}<int:pk>/", view("Detail"), name=model_name),
+        path(f"{base}<int:pk>/edit/", view("Edit"), name=f"{model_name}_edit"),
+        path(f"{base}<int:pk>/delete/", view("Delete"), name=f"{model_name}_delete"),
+        path(f"{base}<int:pk>/history/", view("History"), name=f"{model_name}_history"),
     ]

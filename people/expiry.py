@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from people.models import DrivingLicence, MedicalClearance, Passport, Person
+from people.models import DrivingLicence, ExpiringRecord, MedicalClearance, Passport, Person
 
 EXPIRING_KINDS = [
     (Passport, _("Passport")),
@@ -59,3 +60,19 @@ def expiring_documents(
             found.append(ExpiringDocument(document.person, str(label), document, expires_on))
     found.sort(key=lambda d: d.expires_on)
     return found[:limit] if limit else found
+
+
+def lapsed(documents: Iterable[ExpiringRecord], today: datetime.date) -> ExpiringRecord | None:
+    """The newest of one person's documents of one kind when even it has expired.
+
+    None when the person holds a valid one (or one that never expires), or none at all.
+    An old passport replaced by a newer one is history, not a warning.
+    """
+    latest = None
+    for document in documents:
+        expires_on = document.expiry()
+        if expires_on is None:
+            return None
+        if latest is None or expires_on > latest.expiry():
+            latest = document
+    return latest if latest is not None and latest.expiry() < today else None

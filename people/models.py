@@ -191,6 +191,16 @@ class Person(models.Model):
             errors["service_start"] = _("Service cannot start before the date of birth.")
         if self.service_start and self.service_start > today:
             errors["service_start"] = _("The service start is in the future.")
+        if self.organisation_id and self.service_number and "service_number" not in errors:
+            # The database constraint would only say so as a form-wide error (it spans two
+            # fields); checking here puts the message on the field the officer must change.
+            taken = Person._default_manager.filter(
+                organisation_id=self.organisation_id, service_number=self.service_number
+            ).exclude(pk=self.pk)
+            if taken.exists():
+                errors["service_number"] = _(
+                    "Another person of this organisation has this service number."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -203,8 +213,22 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def age_on(self, day: datetime.date) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return whole_years(self.date_of_birth, day)
+
+    def years_of_service_on(self, day: datetime.date) -> int | None:
+        """Completed years since the service start (the UN's police minimum is 5)."""
+        return whole_years(self.service_start, day) if self.service_start else None
+
+
+def whole_years(start: datetime.date, day: datetime.date) -> int:
+    """Completed years from `start` to `day`, as an age is counted."""
+    return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
+
+
+def not_in_future(errors: dict[str, str], field: str, value: datetime.date | None) -> None:
+    """Record an error on `field` when `value` lies after today: such a date is a typing slip."""
+    if value and value > datetime.date.today():
+        errors[field] = _("This date is in the future.")
 
 
 class PersonRecord(models.Model):
@@ -238,6 +262,18 @@ class PersonLanguage(PersonRecord):
     def __str__(self) -> str:
         return f"{self.language} {self.get_level_display()}"
 
+    def clean(self) -> None:
+        # The form does not carry the person (the page does), so Django would skip the
+        # (person, language) constraint; say it on the field instead of failing on save.
+        if self.person_id and self.language_id:
+            again = PersonLanguage._default_manager.filter(
+                person_id=self.person_id, language_id=self.language_id
+            ).exclude(pk=self.pk)
+            if again.exists():
+                raise ValidationError(
+                    {"language": _("This person already has this language; change its level.")}
+                )
+
 
 class LanguageTestResult(PersonRecord):
     language = models.ForeignKey(Language, on_delete=models.PROTECT, verbose_name=_("language"))
@@ -254,6 +290,15 @@ class LanguageTestResult(PersonRecord):
 
     def __str__(self) -> str:
         return f"{self.test_name} {self.language} {self.tested_on}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        # Scores are recorded as percentages (the UN AMS pass mark is 60).
+        if self.score is not None and not 0 <= self.score <= 100:
+            errors["score"] = _("A score lies between 0 and 100.")
+        not_in_future(errors, "tested_on", self.tested_on)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExpiringRecord(PersonRecord):
@@ -284,8 +329,12 @@ class DrivingLicence(ExpiringRecord):
         return _("Driving licence %(category)s") % {"category": self.category}
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
+        not_in_future(errors, "issued_on", self.issued_on)
         if self.expires_on and self.issued_on and self.expires_on <= self.issued_on:
-            raise ValidationError({"expires_on": _("The licence must expire after it is issued.")})
+            errors["expires_on"] = _("The licence must expire after it is issued.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class PassportKind(models.TextChoices):
@@ -313,8 +362,12 @@ class Passport(ExpiringRecord):
         return _("Passport %(number)s") % {"number": self.number}
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
+        not_in_future(errors, "issued_on", self.issued_on)
         if self.expires_on and self.issued_on and self.expires_on <= self.issued_on:
-            raise ValidationError({"expires_on": _("The passport must expire after it is issued.")})
+            errors["expires_on"] = _("The passport must expire after it is issued.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class MedicalResult(models.TextChoices):
@@ -344,10 +397,12 @@ class MedicalClearance(ExpiringRecord):
         }
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
+        not_in_future(errors, "examined_on", self.examined_on)
         if self.valid_until and self.examined_on and self.valid_until < self.examined_on:
-            raise ValidationError(
-                {"valid_until": _("A clearance cannot end before the examination.")}
-            )
+            errors["valid_until"] = _("A clearance cannot end before the examination.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ScreeningKind(models.TextChoices):
@@ -378,3 +433,9 @@ class Screening(PersonRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_status_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        not_in_future(errors, "screened_on", self.screened_on)
+        if errors:
+            raise ValidationError(errors)

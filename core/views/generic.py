@@ -18,6 +18,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig, Table
@@ -26,6 +27,14 @@ from django_tables2.export import TableExport
 from core.exports import neutralise_formulas
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def safe_return_url(request: HttpRequest) -> str | None:
+    """The posted `return_url` if it stays on this site; never an open redirect."""
+    url = request.POST.get("return_url") or request.GET.get("return_url")
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return None
 
 
 def restricted(queryset: QuerySet, request: HttpRequest, action: str) -> QuerySet:
@@ -88,18 +97,22 @@ class ObjectDetailView(LoginRequiredMixin, View):
     def get_object(self, request: HttpRequest, pk: int) -> Model:
         return get_object_or_404(restricted(self.queryset, request, "view"), pk=pk)
 
+    # Set before get_extra_context runs (a view instance serves one request), so a subclass
+    # can reuse the answer instead of asking the database again.
+    can_change = False
+
     def get_extra_context(self, request: HttpRequest, instance: Model) -> dict[str, Any]:
         return {}
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         instance = self.get_object(request, pk)
         meta = instance._meta
-        user = request.user
+        self.can_change = restricted(self.queryset, request, "change").filter(pk=pk).exists()
         context = {
             "object": instance,
             "model_meta": meta,
-            "can_change": restricted(self.queryset, request, "change").filter(pk=pk).exists(),
-            "can_delete": user.has_perm(f"{meta.app_label}.delete_{meta.model_name}"),
+            "can_change": self.can_change,
+            "can_delete": request.user.has_perm(f"{meta.app_label}.delete_{meta.model_name}"),
             **self.get_extra_context(request, instance),
         }
         return render(request, self.template_name, context)
@@ -145,7 +158,7 @@ class ObjectEditView(LoginRequiredMixin, View):
             saved = form.save()
         verb = _("Created") if created else _("Saved")
         messages.success(request, f"{verb}: {saved}")
-        return HttpResponseRedirect(request.POST.get("return_url") or saved.get_absolute_url())
+        return HttpResponseRedirect(safe_return_url(request) or saved.get_absolute_url())
 
     def render_form(self, request: HttpRequest, form: ModelForm, instance: Model) -> HttpResponse:
         return render(

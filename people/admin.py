@@ -1,0 +1,115 @@
+"""Administration of the people register; ranks, specialties and languages are edited here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from people.models import (
+    DrivingLicence,
+    Language,
+    LanguageTestResult,
+    MedicalClearance,
+    Passport,
+    Person,
+    PersonLanguage,
+    Rank,
+    Screening,
+    Specialty,
+)
+from people.text import fold
+
+
+@admin.register(Rank)
+class RankAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "abbreviation", "service", "grade"]
+    list_filter = ["service"]
+    search_fields = ["name", "abbreviation"]
+    ordering = ["service", "grade"]
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Language)
+class LanguageAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+class PersonLanguageInline(admin.TabularInline):
+    model = PersonLanguage
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "service_number", "service", "rank", "organisation", "sex"]
+    list_filter = ["service", "sex", "organisation"]
+    list_select_related = ["rank", "organisation"]
+    search_fields = ["search_name", "service_number"]
+    autocomplete_fields = ["rank", "specialty"]
+    inlines = [PersonLanguageInline]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # search_name is stored folded ("nguyen thi huong"); fold the term the same way so
+        # that "Nguyễn" finds it here as on the people list.
+        return super().get_search_results(request, queryset, fold(search_term))
+
+
+class PersonRecordAdmin(SimpleHistoryAdmin):
+    """A document of one person: found by the person's name or service number."""
+
+    search_fields = ["person__search_name", "person__service_number"]
+    list_select_related = ["person"]
+    raw_id_fields = ["person"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # Names are searched folded (see PersonAdmin); numbers match case-insensitively anyway.
+        return super().get_search_results(request, queryset, fold(search_term))
+
+
+@admin.register(PersonLanguage)
+class PersonLanguageAdmin(PersonRecordAdmin):
+    list_display = ["person", "language", "level"]
+    list_filter = ["language", "level"]
+
+
+@admin.register(LanguageTestResult)
+class LanguageTestResultAdmin(PersonRecordAdmin):
+    list_display = ["person", "language", "test_name", "tested_on", "score", "level"]
+    list_filter = ["language", "test_name"]
+
+
+@admin.register(DrivingLicence)
+class DrivingLicenceAdmin(PersonRecordAdmin):
+    list_display = ["person", "category", "number", "issued_on", "expires_on"]
+    list_filter = ["category"]
+
+
+@admin.register(Passport)
+class PassportAdmin(PersonRecordAdmin):
+    list_display = ["person", "number", "kind", "issued_on", "expires_on"]
+    list_filter = ["kind"]
+    search_fields = [*PersonRecordAdmin.search_fields, "number"]
+
+
+@admin.register(MedicalClearance)
+class MedicalClearanceAdmin(PersonRecordAdmin):
+    list_display = ["person", "examined_on", "result", "valid_until", "examiner"]
+    list_filter = ["result"]
+
+
+@admin.register(Screening)
+class ScreeningAdmin(PersonRecordAdmin):
+    list_display = ["person", "kind", "status", "screened_on", "screened_by"]
+    list_filter = ["kind", "status"]

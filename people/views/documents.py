@@ -1,0 +1,76 @@
+"""Add, edit, delete and history of a person's documents: one set of views for every kind.
+
+The person comes from the URL and is looked up in the user's "change" scope ("view" for the
+history), so a person out of scope answers 404 before anything else is read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from core.views import generic
+from people.documents import DocumentKind
+from people.models import Person
+
+
+class DocumentMixin:
+    kind: DocumentKind | None = None  # set by people.urls for each kind
+    person_action = "change"
+    person: Person
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        person_pk = kwargs.pop("person_pk")
+        # An anonymous user is sent to the sign-in page by LoginRequiredMixin, further down.
+        if request.user.is_authenticated:
+            self.person = get_object_or_404(
+                Person.objects.restrict(request.user, self.person_action), pk=person_pk
+            )
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    @property
+    def queryset(self) -> QuerySet:
+        return self.kind.model.objects.filter(person=self.person)
+
+    @property
+    def form_class(self) -> type[ModelForm]:
+        return self.kind.form_class
+
+
+class DocumentEditView(DocumentMixin, generic.ObjectEditView):
+    template_name = "people/document_edit.html"
+
+    def get_object(self, request: HttpRequest, pk: int | None) -> Model:
+        if pk is None:
+            meta = self.kind.model._meta
+            if not request.user.has_perm(f"{meta.app_label}.add_{meta.model_name}"):
+                raise PermissionDenied
+            return self.kind.model(person=self.person)
+        return super().get_object(request, pk)
+
+    def render_form(self, request: HttpRequest, form: ModelForm, instance: Model) -> HttpResponse:
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "object": instance,
+                "person": self.person,
+                "model_meta": instance._meta,
+                "return_url": self.person.get_absolute_url(),
+            },
+        )
+
+
+class DocumentDeleteView(DocumentMixin, generic.ObjectDeleteView):
+    def success_url(self, instance: Model) -> str:
+        return self.person.get_absolute_url()
+
+
+class DocumentHistoryView(DocumentMixin, generic.ObjectHistoryView):
+    person_action = "view"
