@@ -69,9 +69,7 @@ def main() -> None:
     client.force_login(user)
 
     person = Person.objects.order_by("pk")[args.people // 2]
-    rotation = max(
-        Rotation.objects.order_by("-pk")[:50], key=lambda r: r.positions.count()
-    )
+    rotation = max(Rotation.objects.order_by("-pk")[:50], key=lambda r: r.positions.count())
     organisation = person.organisation
     pages = [
         ("baseline: sign-in page", "/login/"),
@@ -80,7 +78,10 @@ def main() -> None:
         ("people list, organisation + sex", f"/people/?organisation={organisation.pk}&sex=F"),
         ("people list, sorted by rank, page 50", "/people/?sort=-rank&page=50"),
         ("person page", f"/people/{person.pk}/"),
-        (f"rotation page ({rotation.positions.count()} positions)", f"/units/rotations/{rotation.pk}/"),
+        (
+            f"rotation page ({rotation.positions.count()} positions)",
+            f"/units/rotations/{rotation.pk}/",
+        ),
         ("deployments list, unfiltered", "/deployments/"),
         ("home page", "/"),
     ]

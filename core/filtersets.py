@@ -19,13 +19,14 @@ class BaseFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, request=request, **kwargs)
-        # Choices of organisations are limited to what the user may see, so that a filter
-        # never lists an organisation's name to someone outside it.
+        # Choices (organisations, rotations) are limited to what the user may see, so that a
+        # filter never lists another ministry's names. django-filter builds a choice field
+        # from the filter's own `queryset` attribute (self.filters are per-instance copies).
         user = getattr(request, "user", None)
         for field in self.filters.values():
-            queryset = getattr(field, "extra", {}).get("queryset")
+            queryset = getattr(field, "queryset", None)
             if isinstance(queryset, QuerySet) and hasattr(queryset, "restrict"):
-                field.extra["queryset"] = queryset.restrict(user, "view")
+                field.queryset = queryset.restrict(user, "view")
 
     @property
     def form(self) -> forms.Form:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deployments.models import ACTIVE_STATES, Authority, Deployment, State, Transition
+from deployments.queries import overlapping
 from people.models import Person
 from units.models import Position
 
@@ -28,32 +29,63 @@ NEXT_STATE = {
     State.DEPLOYED: State.REPATRIATED,
 }
 
+# A deployment that never went further than a nomination, or was withdrawn, may be deleted
+# (a mistaken entry); anything past that is part of the record of decisions and stays.
+DELETABLE_STATES = [State.NOMINATED, State.WITHDRAWN]
+
+APPROVE_PERMISSION = "deployments.approve_deployment"
+DELETE_PERMISSION = "deployments.delete_deployment"
+
 
 class WorkflowError(ValidationError):
     """A refused step, with a message per field so a form can show it where it belongs."""
 
 
 def allowed_targets(state: str) -> list[str]:
+    """The states a deployment in `state` may move to next."""
     targets = [NEXT_STATE[state]] if state in NEXT_STATE else []
     if state in ACTIVE_STATES:
         targets.append(State.WITHDRAWN)
     return targets
 
 
+def may_approve(user: Any) -> bool:
+    """Whether `user` may record the approval decision (the Approver role)."""
+    return bool(user and user.has_perm(APPROVE_PERMISSION))
+
+
+def may_reschedule(deployment: Deployment) -> bool:
+    """Dates change while the deployment is live; afterwards they are the record."""
+    return deployment.state in ACTIVE_STATES
+
+
+def may_delete(deployment: Deployment) -> bool:
+    return deployment.state in DELETABLE_STATES
+
+
+def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
 def _check_period(position: Position, starts_on: datetime.date, ends_on: datetime.date) -> dict:
+    """The deployment's period lies inside its rotation's."""
     errors: dict[str, list[str]] = {}
     rotation = position.rotation
     if ends_on < starts_on:
-        errors.setdefault("ends_on", []).append(_("The deployment ends before it starts."))
+        _add(errors, "ends_on", _("The deployment ends before it starts."))
     if starts_on < rotation.starts_on:
-        errors.setdefault("starts_on", []).append(
+        _add(
+            errors,
+            "starts_on",
             _("%(date)s is before the rotation departs on %(start)s.")
-            % {"date": starts_on, "start": rotation.starts_on}
+            % {"date": starts_on, "start": rotation.starts_on},
         )
     if ends_on > rotation.ends_on:
-        errors.setdefault("ends_on", []).append(
+        _add(
+            errors,
+            "ends_on",
             _("%(date)s is after the rotation returns on %(end)s.")
-            % {"date": ends_on, "end": rotation.ends_on}
+            % {"date": ends_on, "end": rotation.ends_on},
         )
     return errors
 
@@ -64,14 +96,54 @@ def overlapping_deployments(
     ends_on: datetime.date,
     exclude_pk: int | None = None,
 ) -> list[Deployment]:
-    """The person's other live or completed deployments that share at least one day."""
-    candidates = (
-        Deployment.objects.filter(person=person, starts_on__lte=ends_on)
-        .exclude(state=State.WITHDRAWN)
-        .exclude(pk=exclude_pk)
+    """The person's other live or completed deployments that share at least one day.
+
+    A completed deployment holds the person until the real return; a live one until its
+    planned end. Both ends are inclusive: a deployment ending on the day another starts
+    overlaps it.
+    """
+    queryset = (
+        Deployment.objects.filter(overlapping(starts_on, ends_on), person=person)
         .select_related("position__rotation")
+        .order_by("starts_on", "pk")
     )
-    return [d for d in candidates if d.effective_end >= starts_on]
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return list(queryset)
+
+
+def _check_overlaps(
+    person: Person,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    exclude_pk: int | None = None,
+) -> dict:
+    errors: dict[str, list[str]] = {}
+    for other in overlapping_deployments(person, starts_on, ends_on, exclude_pk):
+        _add(
+            errors,
+            "person",
+            _("%(person)s is already in %(rotation)s from %(start)s to %(end)s.")
+            % {
+                "person": person,
+                "rotation": other.position.rotation,
+                "start": other.starts_on,
+                "end": other.effective_end,
+            },
+        )
+    return errors
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages)
+
+
+def _record(deployment: Deployment, by: Any, **fields: Any) -> Transition:
+    step = Transition(deployment=deployment, by=by, **fields)
+    step._history_user = by  # the audit history names who decided, outside a request too
+    step.save()
+    return step
 
 
 def nominate(
@@ -88,8 +160,10 @@ def nominate(
     starts_on = starts_on or rotation.starts_on
     ends_on = ends_on or rotation.ends_on
     with transaction.atomic():
-        # Lock the position so two planners cannot fill it at the same moment.
+        # Lock the position so two planners cannot fill it at the same moment, and the person
+        # so that two nominations to different rotations cannot both pass the overlap check.
         Position.objects.select_for_update().filter(pk=position.pk).first()
+        Person.objects.select_for_update().filter(pk=person.pk).first()
         errors = _check_period(position, starts_on, ends_on)
         holder = (
             Deployment.objects.filter(position=position, state__in=ACTIVE_STATES)
@@ -97,20 +171,13 @@ def nominate(
             .first()
         )
         if holder is not None:
-            errors.setdefault("position", []).append(
+            _add(
+                errors,
+                "position",
                 _("Position %(position)s is already filled by %(person)s.")
-                % {"position": position, "person": holder.person}
+                % {"position": position, "person": holder.person},
             )
-        for other in overlapping_deployments(person, starts_on, ends_on):
-            errors.setdefault("person", []).append(
-                _("%(person)s is already in %(rotation)s from %(start)s to %(end)s.")
-                % {
-                    "person": person,
-                    "rotation": other.position.rotation,
-                    "start": other.starts_on,
-                    "end": other.effective_end,
-                }
-            )
+        _merge(errors, _check_overlaps(person, starts_on, ends_on))
         if errors:
             raise WorkflowError(errors)
         deployment = Deployment(
@@ -118,13 +185,64 @@ def nominate(
         )
         deployment._history_user = by
         try:
-            deployment.save()
+            with transaction.atomic():
+                deployment.save()
         except IntegrityError as error:  # a concurrent nomination won the race
             raise WorkflowError({"position": [_("This position has just been filled.")]}) from error
-        Transition.objects.create(
-            deployment=deployment, from_state="", to_state=State.NOMINATED, by=by, note=note
-        )
+        _record(deployment, by, from_state="", to_state=State.NOMINATED, note=note.strip())
     return deployment
+
+
+def _check_event_day(current: Deployment, to_state: str, event_day: datetime.date) -> dict:
+    """Arrival and return are facts: they happened, and in a sensible order."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if to_state == State.DEPLOYED:
+        if event_day > today:
+            _add(errors, "on_date", _("An arrival cannot be recorded before it happens."))
+        if event_day < current.starts_on:
+            _add(
+                errors,
+                "on_date",
+                _("The arrival on %(date)s is before the deployment starts on %(start)s.")
+                % {"date": event_day, "start": current.starts_on},
+            )
+        if event_day > current.ends_on:
+            _add(
+                errors,
+                "on_date",
+                _("The arrival on %(date)s is after the deployment ends on %(end)s.")
+                % {"date": event_day, "end": current.ends_on},
+            )
+    if to_state == State.REPATRIATED:
+        if event_day > today:
+            _add(errors, "on_date", _("A return cannot be recorded before it happens."))
+        arrived = current.arrived_on or current.starts_on
+        if event_day < arrived:
+            _add(
+                errors,
+                "on_date",
+                _("The return on %(date)s is before the arrival on %(arrived)s.")
+                % {"date": event_day, "arrived": arrived},
+            )
+    return errors
+
+
+def _check_decision(
+    by: Any, authority: str, decision_number: str, decision_date: datetime.date | None
+) -> dict:
+    errors: dict[str, list[str]] = {}
+    if not may_approve(by):
+        _add(errors, "to_state", _("Only an approver may record the approval decision."))
+    if authority not in Authority.values:
+        _add(errors, "authority", _("Name the deciding authority."))
+    if not decision_number.strip():
+        _add(errors, "decision_number", _("Give the decision's number."))
+    if decision_date is None:
+        _add(errors, "decision_date", _("Give the decision's date."))
+    elif decision_date > timezone.localdate():
+        _add(errors, "decision_date", _("A decision cannot be dated in the future."))
+    return errors
 
 
 def transition(
@@ -145,8 +263,12 @@ def transition(
     "deployed" and return home for "repatriated" (today when not given).
     """
     with transaction.atomic():
-        current = Deployment.objects.select_for_update().get(pk=deployment.pk)
-        errors: dict[str, list[str]] = {}
+        # Lock the row: two officers pressing a button on the same deployment take turns.
+        current = (
+            Deployment.objects.select_for_update(of=("self",))
+            .select_related("position__rotation")
+            .get(pk=deployment.pk)
+        )
         if to_state not in allowed_targets(current.state):
             labels = dict(State.choices)
             raise WorkflowError(
@@ -157,33 +279,13 @@ def transition(
                     ]
                 }
             )
+        errors: dict[str, list[str]] = {}
         if to_state == State.APPROVED:
-            if not by.has_perm("deployments.approve_deployment"):
-                errors.setdefault("to_state", []).append(
-                    _("Only an approver may record the approval decision.")
-                )
-            if authority not in Authority.values:
-                errors.setdefault("authority", []).append(_("Name the deciding authority."))
-            if not decision_number.strip():
-                errors.setdefault("decision_number", []).append(_("Give the decision's number."))
-            if decision_date is None:
-                errors.setdefault("decision_date", []).append(_("Give the decision's date."))
-            elif decision_date > timezone.localdate():
-                errors.setdefault("decision_date", []).append(
-                    _("A decision cannot be dated in the future.")
-                )
+            _merge(errors, _check_decision(by, authority, decision_number, decision_date))
         if to_state == State.WITHDRAWN and not reason.strip():
-            errors.setdefault("reason", []).append(_("Say why the deployment is withdrawn."))
+            _add(errors, "reason", _("Say why the deployment is withdrawn."))
         event_day = on_date or timezone.localdate()
-        if to_state == State.DEPLOYED:
-            errors.update(_check_period(current.position, event_day, current.ends_on))
-        if to_state == State.REPATRIATED:
-            arrived = current.arrived_on or current.starts_on
-            if event_day < arrived:
-                errors.setdefault("on_date", []).append(
-                    _("The return on %(date)s is before the arrival on %(arrived)s.")
-                    % {"date": event_day, "arrived": arrived}
-                )
+        _merge(errors, _check_event_day(current, to_state, event_day))
         if errors:
             raise WorkflowError(errors)
 
@@ -197,15 +299,85 @@ def transition(
             current.withdrawal_reason = reason.strip()
         current._history_user = by
         current.save()
-        Transition.objects.create(
-            deployment=current,
+        approval = to_state == State.APPROVED
+        _record(
+            current,
+            by,
             from_state=from_state,
             to_state=to_state,
-            by=by,
-            note=note or reason,
-            authority=authority if to_state == State.APPROVED else "",
-            decision_number=decision_number.strip() if to_state == State.APPROVED else "",
-            decision_date=decision_date if to_state == State.APPROVED else None,
+            note=note.strip() or reason.strip(),
+            authority=authority if approval else "",
+            decision_number=decision_number.strip() if approval else "",
+            decision_date=decision_date if approval else None,
         )
     deployment.refresh_from_db()
     return current
+
+
+def reschedule(
+    deployment: Deployment,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+    by: Any,
+) -> Deployment:
+    """Change the deployment's period, re-checking the rotation's dates and the overlaps."""
+    with transaction.atomic():
+        current = (
+            Deployment.objects.select_for_update(of=("self",))
+            .select_related("person", "position__rotation")
+            .get(pk=deployment.pk)
+        )
+        Person.objects.select_for_update().filter(pk=current.person_id).first()
+        errors: dict[str, list[str]] = {}
+        if not may_reschedule(current):
+            _add(
+                errors,
+                NON_FIELD_ERRORS,
+                _("The dates of a %(state)s deployment are part of the record.")
+                % {"state": current.get_state_display().lower()},
+            )
+        if starts_on is None:
+            _add(errors, "starts_on", _("Give the first day."))
+        if ends_on is None:
+            _add(errors, "ends_on", _("Give the last day."))
+        if errors:
+            raise WorkflowError(errors)
+        _merge(errors, _check_period(current.position, starts_on, ends_on))
+        if current.arrived_on and not starts_on <= current.arrived_on <= ends_on:
+            _add(
+                errors,
+                "ends_on" if current.arrived_on > ends_on else "starts_on",
+                _("The person arrived in the mission on %(date)s, outside this period.")
+                % {"date": current.arrived_on},
+            )
+        _merge(errors, _check_overlaps(current.person, starts_on, ends_on, current.pk))
+        if errors:
+            raise WorkflowError(errors)
+        current.starts_on = starts_on
+        current.ends_on = ends_on
+        current._history_user = by
+        current.save()
+    deployment.refresh_from_db()
+    return current
+
+
+def delete_refusal(deployment: Deployment, by: Any) -> str | None:
+    """Why `by` may not delete `deployment`, or None when they may."""
+    if not by.has_perm(DELETE_PERMISSION):
+        return _("Only an administrator may delete.")
+    if not may_delete(deployment):
+        return _("A %(state)s deployment is part of the record and cannot be deleted.") % {
+            "state": deployment.get_state_display().lower()
+        }
+    return None
+
+
+def delete(deployment: Deployment, by: Any) -> None:
+    """Delete a mistaken nomination or a withdrawn deployment (Administrator only)."""
+    with transaction.atomic():
+        current = Deployment.objects.select_for_update().get(pk=deployment.pk)
+        refusal = delete_refusal(current, by)
+        if refusal:
+            raise WorkflowError({NON_FIELD_ERRORS: [refusal]})
+        current._history_user = by
+        current.delete()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -53,11 +56,19 @@ class Mission(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.ended_on is None
+        return self.is_active_on(datetime.date.today())
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.ended_on is None or self.ended_on >= day
 
     def clean(self) -> None:
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("A mission cannot end before it starts.")})
+
+
+def active_on(day: datetime.date) -> Q:
+    """Missions still running on `day`: the database twin of `Mission.is_active_on`."""
+    return Q(ended_on__isnull=True) | Q(ended_on__gte=day)
 
 
 class Location(models.Model):
@@ -84,3 +95,12 @@ class Location(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.mission.get_absolute_url()
+
+    def clean(self) -> None:
+        # Checked here, not only by the constraint, so the message lands on the name field.
+        if self.mission_id and self.name:
+            twins = Location.objects.filter(mission_id=self.mission_id, name__iexact=self.name)
+            if twins.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {"name": _("This mission already has a location of this name.")}
+                )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,15 +50,6 @@ class PersonFilterSet(BaseFilterSet):
             "language_level",
             "deployed",
         ]
-
-    @property
-    def form(self) -> forms.Form:
-        form = super().form
-        for field in form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
-        form.fields["q"].widget.input_type = "search"
-        return form
 
     def search(self, queryset: QuerySet, value: str) -> QuerySet:
         """Every word of the folded query in the folded name, or the service number.

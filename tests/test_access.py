@@ -18,9 +18,7 @@ def two_sides(mod, mps):
     police_person = testing.person(mps["police"], "Nguyễn Thị Hồng", sex="F", service="police")
     planner = testing.user("boss", roles.PLANNER, mod["ministry"], mps["ministry"])
     police_rotation = testing.rotation(mps["police"], unit_type=testing.unit_type("fpu"))
-    deployment = workflow.nominate(
-        police_person, police_rotation.positions.first(), by=planner
-    )
+    deployment = workflow.nominate(police_person, police_rotation.positions.first(), by=planner)
     return {
         "defence_user": defence_user,
         "police_user": police_user,

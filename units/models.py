@@ -7,6 +7,8 @@ handles individual posts with no special case.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -51,8 +53,16 @@ class PositionFields(models.Model):
         abstract = True
 
     def clean(self) -> None:
+        errors = self.field_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def field_errors(self) -> dict[str, Any]:
+        """Every broken rule by field, so that a subclass adds its own and raises them all."""
+        errors: dict[str, Any] = {}
         if self.rank_min and self.rank_max and self.rank_min > self.rank_max:
-            raise ValidationError({"rank_max": _("The highest rank is below the lowest.")})
+            errors["rank_max"] = _("The highest rank is below the lowest.")
+        return errors
 
     @property
     def rank_range(self) -> str:
@@ -113,6 +123,20 @@ class UnitTypePosition(PositionFields):
 
     def get_absolute_url(self) -> str:
         return self.unit_type.get_absolute_url()
+
+    def field_errors(self) -> dict[str, Any]:
+        errors = super().field_errors()
+        if self.count is not None and self.count < 1:
+            errors["count"] = _("A table row stands for at least one person.")
+        return errors
+
+    @classmethod
+    def next_order(cls, unit_type_id: int) -> int:
+        """Leaves room between rows so that one can be slotted in later."""
+        highest = cls.objects.filter(unit_type_id=unit_type_id).aggregate(
+            highest=models.Max("order")
+        )["highest"]
+        return 10 if highest is None else highest + 10
 
 
 class LanguageRequirement(models.Model):
@@ -244,8 +268,26 @@ class Rotation(models.Model):
             errors["location"] = _("This location belongs to another mission.")
         if self.target_women_share is not None and not 0 <= self.target_women_share <= 100:
             errors["target_women_share"] = _("A share lies between 0 and 100.")
+        # Checked here as well as by the constraint so that the message sits on the number
+        # field (a constraint's message would be a general one, above the form).
+        if self.unit_type_id and self.mission_id and self.number is not None:
+            twins = Rotation.objects.filter(
+                unit_type_id=self.unit_type_id, mission_id=self.mission_id, number=self.number
+            ).exclude(pk=self.pk)
+            if twins.exists():
+                errors["number"] = _(
+                    "This unit type already has a rotation with this number in this mission."
+                )
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def next_number(cls, unit_type_id: int, mission_id: int) -> int:
+        """The number the next rotation of this unit type in this mission takes."""
+        highest = cls.objects.filter(unit_type_id=unit_type_id, mission_id=mission_id).aggregate(
+            highest=models.Max("number")
+        )["highest"]
+        return (highest or 0) + 1
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.name:
@@ -283,6 +325,22 @@ class Position(PositionFields):
 
     def get_absolute_url(self) -> str:
         return self.rotation.get_absolute_url()
+
+    def field_errors(self) -> dict[str, Any]:
+        errors = super().field_errors()
+        # The constraint would only give a general message; this one names the field.
+        if self.rotation_id and self.number is not None:
+            twins = Position.objects.filter(rotation_id=self.rotation_id, number=self.number)
+            if twins.exclude(pk=self.pk).exists():
+                errors["number"] = _("This rotation already has a position with this number.")
+        return errors
+
+    @classmethod
+    def next_number(cls, rotation_id: int) -> int:
+        highest = cls.objects.filter(rotation_id=rotation_id).aggregate(
+            highest=models.Max("number")
+        )["highest"]
+        return (highest or 0) + 1
 
 
 class PositionLanguageRequirement(LanguageRequirement):

@@ -1,30 +1,154 @@
-"""Read-only questions about rotations: strength, women share, rotations in preparation."""
+"""Read-only questions about rotations: strength, women share, positions, rotations in preparation.
+
+A position counts as filled while a deployment holds it (nominated up to deployed) and also
+once that person has come home (repatriated): a rotation that has returned keeps the strength
+it served with. A withdrawn nomination leaves the position empty again.
+"""
 
 from __future__ import annotations
 
 import datetime
+import math
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
-from deployments.models import ACTIVE_STATES
-from units.models import Rotation, RotationStatus
+from deployments.models import ACTIVE_STATES, Deployment, State
+from units.models import Position, PositionLanguageRequirement, Rotation, RotationStatus
 
 PREPARING = [RotationStatus.PLANNING, RotationStatus.FORMING, RotationStatus.READY]
+SERVING_STATES = [*ACTIVE_STATES, State.REPATRIATED]
+
+POSITION_FILTERS = ("all", "gaps", "filled")
 
 
 def with_strength(queryset: QuerySet[Rotation]) -> QuerySet[Rotation]:
-    """Annotate positions, filled positions and women among those filling them (one query)."""
-    filled = Q(positions__deployments__state__in=ACTIVE_STATES)
+    """Annotate positions, filled positions and women among those filling them (one query).
+
+    Positions are counted, not deployments, so a position filled again after a repatriation
+    counts once.
+    """
+    served = Q(positions__deployments__state__in=SERVING_STATES)
     return queryset.annotate(
         position_count=Count("positions", distinct=True),
-        filled_count=Count("positions__deployments", filter=filled, distinct=True),
+        filled_count=Count("positions", filter=served, distinct=True),
         women_count=Count(
-            "positions__deployments",
-            filter=filled & Q(positions__deployments__person__sex="F"),
+            "positions",
+            filter=served & Q(positions__deployments__person__sex="F"),
             distinct=True,
         ),
     )
+
+
+def with_dates(queryset: QuerySet[Rotation]) -> QuerySet[Rotation]:
+    """Annotate the departure and return that count: the actual ones once known."""
+    return queryset.annotate(
+        departure=Coalesce(F("actual_departure"), F("planned_departure")),
+        return_on=Coalesce(F("actual_return"), F("planned_return")),
+    )
+
+
+@dataclass(frozen=True)
+class Strength:
+    """A rotation's figures as a planner reads them: how full, and how many women."""
+
+    positions: int
+    filled: int
+    target: int
+    women: int
+    target_women_share: Decimal
+
+    @property
+    def gaps(self) -> int:
+        return self.positions - self.filled
+
+    @property
+    def women_share(self) -> Decimal | None:
+        """Women among the people filling positions, in percent; None while nobody is in."""
+        if not self.filled:
+            return None
+        return (Decimal(self.women) * 100 / self.filled).quantize(Decimal("0.1"))
+
+    @property
+    def below_target(self) -> bool:
+        share = self.women_share
+        return share is not None and share < self.target_women_share
+
+    @property
+    def women_needed(self) -> int:
+        """Women the target share asks for at the rotation's target strength."""
+        return math.ceil(self.target * Decimal(self.target_women_share) / 100)
+
+    @classmethod
+    def of(cls, rotation: Rotation) -> Strength:
+        """The figures of a rotation annotated by `with_strength` (no query)."""
+        return cls(
+            positions=rotation.position_count,
+            filled=rotation.filled_count,
+            target=rotation.target_strength,
+            women=rotation.women_count,
+            target_women_share=Decimal(rotation.target_women_share or 0),
+        )
+
+
+def strength(rotation: Rotation) -> Strength:
+    """The figures of one rotation: from `with_strength` annotations if present, else one query."""
+    if hasattr(rotation, "filled_count"):
+        return Strength.of(rotation)
+    fresh = with_strength(Rotation.objects.filter(pk=rotation.pk)).get()
+    return Strength.of(fresh)
+
+
+def rotation_positions(rotation: Rotation, user: Any, show: str = "all") -> list[Position]:
+    """The rotation's positions in order, each with `holder`: the deployment filling it or None.
+
+    Four queries whatever the size of the rotation: positions, their language requirements,
+    the deployments filling them and which of those `user` may see. A holder from an
+    organisation outside the user's scope still fills the position (so it is no gap), but
+    `holder.visible` is False and the page shows no name.
+    `show` is "all", "gaps" or "filled".
+    """
+    served = Q(deployments__state__in=SERVING_STATES)
+    positions = (
+        Position.objects.filter(rotation=rotation)
+        .select_related("specialty")
+        .prefetch_related(
+            Prefetch(
+                "languages",
+                queryset=PositionLanguageRequirement.objects.select_related("language").order_by(
+                    "language__name"
+                ),
+            ),
+            Prefetch(
+                "deployments",
+                queryset=Deployment.objects.filter(state__in=SERVING_STATES)
+                .select_related("person__rank")
+                .order_by("-starts_on", "-pk"),
+                to_attr="serving",
+            ),
+        )
+        .order_by("number")
+    )
+    if show == "gaps":
+        positions = positions.exclude(served)
+    elif show == "filled":
+        positions = positions.filter(served).distinct()
+    result = list(positions)
+    visible = set(
+        Deployment.objects.restrict(user, "view")
+        .filter(position__rotation=rotation, state__in=SERVING_STATES)
+        .values_list("pk", flat=True)
+    )
+    for position in result:
+        for deployment in position.serving:
+            deployment.visible = deployment.pk in visible
+        # A live deployment takes precedence over an earlier holder who came home.
+        live = [d for d in position.serving if d.state in ACTIVE_STATES]
+        position.holder = (live or position.serving or [None])[0]
+    return result
 
 
 def rotations_in_preparation(user: Any, day: datetime.date) -> QuerySet[Rotation]:

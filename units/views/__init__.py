@@ -1,0 +1,1 @@
+"""Pages of unit types (tables of positions), rotations and their positions."""
