@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "missions",
     "units",
     "deployments",
+    "training",
+    "planning",
+    "stats",
     "demo",
 ]
 
