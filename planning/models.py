@@ -1,8 +1,9 @@
 """What a deployment requires, as data that administrators edit.
 
 A requirement applies to a position, to every position of a unit type, to every deployment to
-a mission, to every position of a UN personnel category, or (no scope) to every deployment. Readiness (planning.readiness) gathers the
-requirements that apply to a position and evaluates them for whole pools of people at once.
+a mission, to every position of a UN personnel category, or (no scope) to every deployment.
+Readiness (planning.readiness) gathers the requirements that apply to a position and evaluates
+them for whole pools of people at once.
 """
 
 from __future__ import annotations
