@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +32,11 @@ class RotationFilterSet(BaseFilterSet):
     category = django_filters.ChoiceFilter(
         field_name="unit_type__category", choices=Category.choices, label=_("Category")
     )
-    status = django_filters.ChoiceFilter(choices=RotationStatus.choices, label=_("Status"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=RotationStatus.choices,
+        label=_("Status"),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
     organisation = OrganisationTreeFilter()
     year = django_filters.NumberFilter(
         field_name="planned_departure", lookup_expr="year", label=_("Year of departure")

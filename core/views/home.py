@@ -23,7 +23,7 @@ class HomeView(LoginRequiredMixin, View):
             "deployed": deployed,
             "deployed_total": sum(row["total"] for row in deployed),
             "deployed_women": sum(row["women"] for row in deployed),
-            "rotations": rotations_in_preparation(request.user, today),
+            "rotations": rotations_in_preparation(request.user, today)[:12],
             "expiring": expiring_documents(request.user, today, days, limit=25),
             "expiry_days": days,
         }
