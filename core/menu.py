@@ -22,6 +22,8 @@ ITEMS = [
     MenuItem(
         _("Deployments"), "deployments:deployment_list", "deployments.view_deployment", "airplane"
     ),
+    MenuItem(_("Training"), "training:courserun_list", "training.view_courserun", "mortarboard"),
+    MenuItem(_("Readiness"), "planning:index", "units.view_rotation", "clipboard-check"),
     MenuItem(_("Missions"), "missions:mission_list", "missions.view_mission", "globe"),
     MenuItem(_("Unit types"), "units:unittype_list", "units.view_unittype", "table"),
     MenuItem(_("Organisations"), "core:organisation_list", "core.view_organisation", "building"),

@@ -15,6 +15,7 @@ PERSONNEL_OFFICER = "Personnel officer"
 PLANNER = "Planner"
 APPROVER = "Approver"
 VIEWER = "Viewer"
+TRAINING_OFFICER = "Training officer"
 
 ROLE_DESCRIPTIONS = {
     ADMINISTRATOR: _("Manages users, organisations and catalogues; may change every record."),
@@ -22,6 +23,7 @@ ROLE_DESCRIPTIONS = {
     PLANNER: _("Forms units: rotations, positions and nominations."),
     APPROVER: _("Records decisions on deployments."),
     VIEWER: _("Reads everything in their organisations, changes nothing."),
+    TRAINING_OFFICER: _("Runs courses and records results and assessments."),
 }
 
 PEOPLE_RECORDS = [
@@ -44,6 +46,10 @@ UNIT_RECORDS = [
     "units.positionlanguagerequirement",
 ]
 DEPLOYMENT_RECORDS = ["deployments.deployment", "deployments.transition"]
+# Runs, results and assessments are kept by training officers; the course catalogue and the
+# assessment rules (pass marks, waiting periods) by administrators.
+TRAINING_RECORDS = ["training.courserun", "training.enrolment", "training.assessment"]
+TRAINING_CATALOGUES = ["training.course", "training.assessmentrule"]
 ORGANISATION_RECORDS = ["core.organisation", "core.membership"]
 EVERYTHING = (
     PEOPLE_RECORDS
@@ -52,6 +58,8 @@ EVERYTHING = (
     + UNIT_RECORDS
     + DEPLOYMENT_RECORDS
     + ORGANISATION_RECORDS
+    + TRAINING_RECORDS
+    + TRAINING_CATALOGUES
 )
 ALL_ACTIONS = ("view", "add", "change", "delete")
 
@@ -69,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     APPROVER: _perms(EVERYTHING, ("view",))
     + ["deployments.change_deployment", "deployments.approve_deployment"],
     VIEWER: _perms(EVERYTHING, ("view",)),
+    TRAINING_OFFICER: _perms(EVERYTHING, ("view",)) + _perms(TRAINING_RECORDS, ALL_ACTIONS[1:]),
 }
 
 

@@ -31,9 +31,17 @@ class DeploymentFilterSet(BaseFilterSet):
         queryset=Mission.objects.all(),
         label=_("Mission"),
     )
+    # A department accumulates thousands of rotations (every individual post is one), too many
+    # for a drop-down: the rotation page links here with ?rotation=<pk>, and people type a name.
     rotation = django_filters.ModelChoiceFilter(
         field_name="position__rotation",
         queryset=Rotation.objects.all(),
+        label=_("Rotation"),
+        widget=forms.HiddenInput,
+    )
+    rotation_name = django_filters.CharFilter(
+        field_name="position__rotation__name",
+        lookup_expr="icontains",
         label=_("Rotation"),
     )
     category = django_filters.ChoiceFilter(
@@ -59,6 +67,7 @@ class DeploymentFilterSet(BaseFilterSet):
             "state",
             "mission",
             "rotation",
+            "rotation_name",
             "category",
             "organisation",
             "sex",

@@ -62,7 +62,26 @@ class ApprovalForm(StepForm):
     )
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=60)
     decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DateInput())
-    field_order = ["authority", "decision_number", "decision_date", "note"]
+    # Approval needs every requirement met; an approver may knowingly approve anyway, and the
+    # waiver is recorded with its reason and the requirements it covered.
+    waive = forms.BooleanField(
+        label=_("Waive unmet requirements"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    waiver_reason = forms.CharField(
+        label=_("Reason for the waiver"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    field_order = [
+        "authority",
+        "decision_number",
+        "decision_date",
+        "note",
+        "waive",
+        "waiver_reason",
+    ]
 
 
 class ArrivalForm(StepForm):

@@ -95,6 +95,9 @@ class Deployment(models.Model):
         indexes = [
             models.Index(fields=["person", "starts_on"]),
             models.Index(fields=["state", "starts_on"]),
+            # The list's default order: the newest page comes from the index, not a sort of
+            # every deployment in scope.
+            models.Index(fields=["-starts_on", "id"], name="deployment_newest_first"),
         ]
 
     def __str__(self) -> str:

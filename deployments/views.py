@@ -132,7 +132,8 @@ class DeploymentDetailView(generic.ObjectDetailView):
             and State.APPROVED in workflow.allowed_targets(deployment.state)
             and not workflow.may_approve(user),
             "refusal": refusal,
-            "transitions": deployment.transitions.select_related("by"),
+            # The waiver of an approval comes with its step: no query of its own.
+            "transitions": deployment.transitions.select_related("by", "waiver"),
             "languages": deployment.position.languages.select_related("language"),
         }
         return render(request, self.template_name, context)

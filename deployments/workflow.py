@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from deployments.models import ACTIVE_STATES, Authority, Deployment, State, Transition
 from deployments.queries import overlapping
 from people.models import Person
+from planning import readiness
+from planning.models import RequirementKind, Waiver
 from units.models import Position
 
 # Forward steps of the national decision process; withdrawal is allowed from any active state.
@@ -32,6 +34,15 @@ NEXT_STATE = {
 # A deployment that never went further than a nomination, or was withdrawn, may be deleted
 # (a mistaken entry); anything past that is part of the record of decisions and stays.
 DELETABLE_STATES = [State.NOMINATED, State.WITHDRAWN]
+
+# What a step needs met for the deployment's whole period (planning.readiness decides): the
+# screening board clears screenings, the training step courses and assessments, and the
+# approval everything, unless the approver records a waiver with a reason.
+STEP_REQUIREMENTS: dict[str, list[str] | None] = {
+    State.SCREENED: [RequirementKind.SCREENING],
+    State.TRAINED: [RequirementKind.COURSE, RequirementKind.ASSESSMENT],
+    State.APPROVED: None,  # every requirement
+}
 
 APPROVE_PERMISSION = "deployments.approve_deployment"
 DELETE_PERMISSION = "deployments.delete_deployment"
@@ -245,6 +256,49 @@ def _check_decision(
     return errors
 
 
+def unmet_for_step(deployment: Deployment, to_state: str) -> list[str]:
+    """The requirements `to_state` needs that the person misses, in plain words."""
+    if to_state not in STEP_REQUIREMENTS:
+        return []
+    reasons = readiness.explain(
+        deployment.person,
+        deployment.position,
+        deployment.starts_on,
+        deployment.ends_on,
+        kinds=STEP_REQUIREMENTS[to_state],
+    )
+    return [reason.text for reason in reasons]
+
+
+def _check_requirements(
+    current: Deployment, to_state: str, waive: bool, waiver_reason: str
+) -> tuple[dict, list[str]]:
+    """Errors for unmet requirements, and what an approver's waiver would cover."""
+    errors: dict[str, list[str]] = {}
+    unmet = unmet_for_step(current, to_state)
+    if not unmet:
+        return errors, []
+    if to_state == State.APPROVED and waive:
+        if not waiver_reason.strip():
+            _add(errors, "waiver_reason", _("Say why the unmet requirements are waived."))
+        return errors, unmet
+    _add(
+        errors,
+        "requirements",
+        _("%(person)s does not meet these requirements for %(start)s – %(end)s:")
+        % {"person": current.person, "start": current.starts_on, "end": current.ends_on},
+    )
+    for text in unmet:
+        errors["requirements"].append(text[:1].upper() + text[1:] + ".")
+    if to_state == State.APPROVED:
+        _add(
+            errors,
+            "requirements",
+            _("An approver may still approve by waiving them, with a reason."),
+        )
+    return errors, []
+
+
 def transition(
     deployment: Deployment,
     to_state: str,
@@ -256,17 +310,22 @@ def transition(
     decision_number: str = "",
     decision_date: datetime.date | None = None,
     on_date: datetime.date | None = None,
+    waive: bool = False,
+    waiver_reason: str = "",
 ) -> Deployment:
     """Move `deployment` one step, recording who decided, when and on what authority.
 
     `on_date` is the day of the event itself where it matters: arrival in the mission for
-    "deployed" and return home for "repatriated" (today when not given).
+    "deployed" and return home for "repatriated" (today when not given). Screening, training
+    and approval need the matching requirements met for the whole period; an approver may
+    approve with requirements unmet by passing `waive` and a `waiver_reason`, which is
+    recorded (planning.Waiver) with the unmet requirements as they stood.
     """
     with transaction.atomic():
         # Lock the row: two officers pressing a button on the same deployment take turns.
         current = (
             Deployment.objects.select_for_update(of=("self",))
-            .select_related("position__rotation")
+            .select_related("person", "position__rotation__unit_type")
             .get(pk=deployment.pk)
         )
         if to_state not in allowed_targets(current.state):
@@ -286,6 +345,8 @@ def transition(
             _add(errors, "reason", _("Say why the deployment is withdrawn."))
         event_day = on_date or timezone.localdate()
         _merge(errors, _check_event_day(current, to_state, event_day))
+        requirement_errors, waived = _check_requirements(current, to_state, waive, waiver_reason)
+        _merge(errors, requirement_errors)
         if errors:
             raise WorkflowError(errors)
 
@@ -300,7 +361,7 @@ def transition(
         current._history_user = by
         current.save()
         approval = to_state == State.APPROVED
-        _record(
+        step = _record(
             current,
             by,
             from_state=from_state,
@@ -310,6 +371,16 @@ def transition(
             decision_number=decision_number.strip() if approval else "",
             decision_date=decision_date if approval else None,
         )
+        if waived:
+            waiver = Waiver(
+                deployment=current,
+                transition=step,
+                reason=waiver_reason.strip(),
+                unmet="\n".join(waived),
+                by=by,
+            )
+            waiver._history_user = by
+            waiver.save()
     deployment.refresh_from_db()
     return current
 

@@ -7,6 +7,7 @@ import pytest
 from core import roles, testing
 from deployments import workflow
 from deployments.models import Authority, State
+from planning.testing import make_ready
 
 DEPARTS = datetime.date(2022, 4, 27)
 RETURNS = datetime.date(2023, 7, 9)
@@ -20,13 +21,17 @@ def rotation(mod):
 
 @pytest.fixture
 def surgeon(mod):
-    return testing.person(
+    """A surgeon whose papers, screenings and core training meet every default requirement
+    (planning/seed.py) through rotation 4, so that the workflow's readiness rules pass.
+    """
+    person = testing.person(
         mod["hospital"],
         "Nguyễn Thị Hương",
         sex="F",
         rank=testing.rank(),
         specialty=testing.specialty(),
     )
+    return make_ready(person, until=RETURNS)
 
 
 @pytest.fixture
@@ -82,7 +87,9 @@ def foreign_deployment(mps):
 
 @pytest.fixture
 def company(mod):
-    """An engineering company rotation of 35 positions, every one filled (various states)."""
+    """An engineering company rotation of 35 positions, every one filled (various states),
+    by engineers who meet the default requirements (their steps are not what is tested).
+    """
     engineers = testing.unit_type("engineers", positions=35, name="Engineering Company")
     rotation = testing.rotation(
         mod["hospital"],
@@ -100,5 +107,6 @@ def company(mod):
             rank=ranks[index % 3],
             sex="F" if index % 5 == 0 else "M",
         )
+        make_ready(engineer, until=RETURNS)
         deployments.append(workflow.nominate(engineer, position, by=None))
     return rotation, deployments
