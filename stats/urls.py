@@ -1,3 +1,12 @@
+from django.urls import path
+
+from stats import views
+
 app_name = "stats"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("un/reports/", views.ReportListView.as_view(), name="un_report_list"),
+    path("un/ranking/", views.RankingView.as_view(), name="un_ranking"),
+    path("un/country/<str:iso3>/", views.CountryView.as_view(), name="un_country"),
+    path("un/system/", views.SystemView.as_view(), name="un_system"),
+]

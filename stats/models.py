@@ -1,0 +1,138 @@
+"""The UN's monthly figures of uniformed personnel, as imported from its reports.
+
+These are published facts, not records the department edits: no change history is kept,
+but every report records who imported it and when. All three models are catalogues in the
+sense of core.querysets (organisation_path = None): everyone allowed to view them sees all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unidecode import unidecode
+
+from core.querysets import RestrictedManager
+from stats.un_reports import report as parsed
+
+
+def name_key(name: str) -> str:
+    """A spelling-insensitive key: "Côte d'Ivoire", "Cote d Ivoire" and "COTE D'IVOIRE" agree."""
+    return re.sub(r"[^a-z0-9]+", " ", unidecode(name).lower()).strip()
+
+
+class Country(models.Model):
+    iso3 = models.CharField(_("ISO code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    # Other spellings the UN used over the years ("Turkey", "Swaziland", "Czech Republic").
+    aliases = models.JSONField(_("other spellings"), default=list, blank=True)
+
+    organisation_path = None
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def keys(self) -> set[str]:
+        return {name_key(self.name), *(name_key(alias) for alias in self.aliases)}
+
+
+class PersonnelType(models.TextChoices):
+    TROOPS = parsed.TROOPS, _("Troops")
+    STAFF_OFFICER = parsed.STAFF_OFFICER, _("Staff Officer")
+    EXPERTS = parsed.EXPERTS, _("Experts on Mission")
+    FPU = parsed.FPU, _("Formed Police Units")
+    INDIVIDUAL_POLICE = parsed.INDIVIDUAL_POLICE, _("Individual Police")
+
+
+class UNReport(models.Model):
+    """One imported report file; a month holds exactly one."""
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    as_of = models.DateField(_("as of"), help_text=_("The date printed inside the report."))
+    # First day of the report's month: one report per month, replaced on re-import.
+    month = models.DateField(_("month"), unique=True)
+    layout = models.CharField(_("layout"), max_length=60)
+    page_count = models.PositiveIntegerField(_("pages"))
+    line_count = models.PositiveIntegerField(_("lines of figures"))
+    has_gender = models.BooleanField(_("gives gender"), default=True)
+    printed_male = models.PositiveIntegerField(_("printed male total"), null=True, blank=True)
+    printed_female = models.PositiveIntegerField(_("printed female total"), null=True, blank=True)
+    printed_total = models.PositiveIntegerField(_("printed grand total"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("total personnel"))
+    female = models.PositiveIntegerField(_("female personnel"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    organisation_path = None
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("UN monthly report")
+        verbose_name_plural = _("UN monthly reports")
+        permissions = [("import_unreport", _("Can import UN monthly reports"))]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} ({self.file_name})"
+
+
+class UNContribution(models.Model):
+    """A country's personnel of one category in one mission, in one month."""
+
+    report = models.ForeignKey(
+        UNReport, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("report")
+    )
+    # Copied from the report so that month queries (ranking, series) need no join.
+    month = models.DateField(_("month"))
+    # Empty where the report gives no missions (March 2018 - August 2019, September 2023).
+    mission = models.CharField(_("mission"), max_length=20, blank=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("country")
+    )
+    personnel_type = models.CharField(
+        _("personnel type"), max_length=20, choices=PersonnelType.choices
+    )
+    # None where the report gives no gender (September 2023).
+    male = models.PositiveIntegerField(_("male"), null=True, blank=True)
+    female = models.PositiveIntegerField(_("female"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("total"))
+
+    organisation_path = None
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("UN contribution")
+        verbose_name_plural = _("UN contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "mission", "country", "personnel_type"],
+                name="stats_one_figure_per_mission_country_type",
+            )
+        ]
+        indexes = [
+            # The ranking and the system figures group one month by country or by category.
+            models.Index(fields=["month", "country"], name="stats_contrib_month_country"),
+            models.Index(fields=["month", "personnel_type"], name="stats_contrib_month_type"),
+            # A country's history reads all its months.
+            models.Index(fields=["country", "month"], name="stats_contrib_country_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.country} {self.mission} {self.personnel_type}"

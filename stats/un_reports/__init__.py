@@ -1,0 +1,1 @@
+"""Reading the UN's monthly "Contribution of Uniformed Personnel" reports (PDF)."""

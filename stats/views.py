@@ -1,0 +1,165 @@
+"""Pages of the UN statistics: imported reports (with upload), ranking, a country, totals.
+
+Every page needs a signed-in user and reads through `restrict(user, "view")`; uploading
+needs the `stats.import_unreport` permission.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from stats.forms import RankingForm, ReportUploadForm
+from stats.imports import import_report
+from stats.models import Country, PersonnelType, UNContribution, UNReport
+from stats.ranking import (
+    CSV_HEADER,
+    country_history,
+    csv_rows,
+    parse_month,
+    ranking,
+    system_figures,
+)
+from stats.tables import UNReportTable
+
+IMPORT_PERMISSION = "stats.import_unreport"
+
+
+def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def visible_reports(request: HttpRequest):  # noqa: ANN201 - a queryset
+    return UNReport.objects.restrict(request.user, "view")
+
+
+class ReportListView(LoginRequiredMixin, View):
+    """/stats/un/reports/: what is imported, and the upload of more files."""
+
+    template_name = "stats/report_list.html"
+
+    def render_page(
+        self, request: HttpRequest, form: ReportUploadForm, results: list
+    ) -> HttpResponse:
+        reports = visible_reports(request).select_related("imported_by")
+        table = UNReportTable(reports)
+        RequestConfig(request, paginate={"per_page": settings.PAGINATE_BY}).configure(table)
+        context = {
+            "title": _("UN monthly reports"),
+            "table": table,
+            "form": form,
+            "can_import": request.user.has_perm(IMPORT_PERMISSION),
+            "results": results,
+        }
+        return render(request, self.template_name, context)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_page(request, ReportUploadForm(), [])
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(IMPORT_PERMISSION):
+            raise PermissionDenied
+        form = ReportUploadForm(request.POST, request.FILES)
+        results = []
+        if form.is_valid():
+            # Each file is its own transaction: a refused file leaves the others imported.
+            results = [
+                import_report(upload.read(), by=request.user, name=upload.name)
+                for upload in form.cleaned_data["files"]
+            ]
+        status = 200 if form.is_valid() else 400
+        response = self.render_page(
+            request, form if not form.is_valid() else ReportUploadForm(), results
+        )
+        response.status_code = status
+        return response
+
+
+def month_choice(request: HttpRequest, form: RankingForm) -> datetime.date | None:
+    """The month asked for, or the newest imported month."""
+    if form.is_valid() and form.cleaned_data["month"]:
+        return parse_month(form.cleaned_data["month"])
+    return visible_reports(request).order_by("-month").values_list("month", flat=True).first()
+
+
+class RankingView(LoginRequiredMixin, View):
+    """/stats/un/ranking/?month=YYYY-MM&category=: the countries of one month, ranked."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = RankingForm(request.GET)
+        month = month_choice(request, form)
+        category = form.cleaned_data.get("category") if form.is_valid() else ""
+        report = visible_reports(request).filter(month=month).first() if month else None
+        rows = ranking(month, category or None) if report else []
+        if request.GET.get("export") == "csv" and report:
+            suffix = f"-{category}" if category else ""
+            return csv_response(f"un_ranking_{month:%Y-%m}{suffix}.csv", CSV_HEADER, csv_rows(rows))
+        if month and form.is_valid() and not form.data.get("month"):
+            form = RankingForm(initial={"month": f"{month:%Y-%m}", "category": category})
+        context = {
+            "title": _("Ranking of contributing countries"),
+            "form": form,
+            "month": month,
+            "report": report,
+            "rows": rows,
+            "category": category,
+            "category_label": dict(PersonnelType.choices).get(category, ""),
+            "own_country": settings.BLUEBERET_COUNTRY,
+            "own": next((row for row in rows if row.country == settings.BLUEBERET_COUNTRY), None),
+        }
+        return render(request, "stats/ranking.html", context)
+
+
+class CountryView(LoginRequiredMixin, View):
+    """/stats/un/country/<iso3>/: a country's rank and total, month by month."""
+
+    def get(self, request: HttpRequest, iso3: str) -> HttpResponse:
+        country = get_object_or_404(
+            Country.objects.restrict(request.user, "view"), iso3=iso3.upper()
+        )
+        if not UNContribution.objects.restrict(request.user, "view").exists():
+            raise Http404
+        form = RankingForm(request.GET)
+        category = form.cleaned_data.get("category") if form.is_valid() else ""
+        history = country_history(country, category or None)
+        if request.GET.get("export") == "csv":
+            rows = [
+                [
+                    f"{h.month:%Y-%m}",
+                    h.rank or "",
+                    h.total,
+                    "" if h.female is None else h.female,
+                    h.countries,
+                ]
+                for h in history
+            ]
+            header = ["month", "rank", "total", "female", "countries"]
+            return csv_response(f"un_country_{country.iso3}.csv", header, rows)
+        page = Paginator(history, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+        context = {"title": country.name, "country": country, "page": page, "form": form}
+        return render(request, "stats/country.html", context)
+
+
+class SystemView(LoginRequiredMixin, View):
+    """/stats/un/system/: system-wide figures per month."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        figures = system_figures() if visible_reports(request).exists() else []
+        page = Paginator(figures, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+        context = {"title": _("UN system-wide figures"), "page": page}
+        return render(request, "stats/system.html", context)
