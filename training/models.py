@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.querysets import RestrictedManager
+from core.querysets import RestrictedManager, RestrictedQuerySet, scope_filter
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
@@ -122,6 +123,32 @@ class CourseRun(models.Model):
             raise ValidationError({"ends_on": _("A run cannot end before it starts.")})
 
 
+class EnrolmentQuerySet(RestrictedQuerySet):
+    """Results are seen from two sides: the organiser of the run and the trainee's own unit.
+
+    A surgeon of Hospital 175 trained on a run that the department organised holds a
+    certificate that the hospital's personnel officer must see on the surgeon's page, though
+    the run itself is outside the hospital's scope. Changing results stays with the organiser.
+    """
+
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
+        if action != "view":
+            return super().restrict(user, action)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.has_perm("training.view_enrolment"):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            scope_filter(user, "run__organisation") | scope_filter(user, "person__organisation")
+        )
+
+
+class EnrolmentManager(models.Manager.from_queryset(EnrolmentQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class Enrolment(models.Model):
     """One trainee on one run: our own person, or a foreign officer, with the result.
 
@@ -155,7 +182,7 @@ class Enrolment(models.Model):
     )
 
     organisation_path = "run__organisation"
-    objects = RestrictedManager()
+    objects = EnrolmentManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -193,6 +220,8 @@ class Enrolment(models.Model):
         errors: dict[str, str] = {}
         if self.person_id and self.foreign_name:
             errors["foreign_name"] = _("A trainee is either one of our people or foreign.")
+        if not self.person_id and not self.foreign_name.strip():
+            errors["foreign_name"] = _("Give the foreign trainee's name.")
         if self.score is not None and not self.attended:
             errors["score"] = _("A trainee who did not attend has no score.")
         if self.certificate_issued_on and self.run_id:
@@ -310,3 +339,28 @@ class Assessment(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.person.get_absolute_url()
+
+    def clean(self) -> None:
+        """What one record must say for its kind; waiting periods are in training.assessments."""
+        errors: dict[str, Any] = {}
+        is_language = self.kind == AssessmentKind.LANGUAGE
+        if is_language and not self.language_id:
+            errors["language"] = _("Choose the language assessed.")
+        if not is_language and self.language_id:
+            errors["language"] = _("Only a language assessment names a language.")
+        if not is_language:
+            for name in LANGUAGE_COMPONENTS:
+                if getattr(self, name) is not None:
+                    errors[name] = _("Only a language assessment has this component.")
+        if self.kind == AssessmentKind.DRIVING and self.vision_passed is None:
+            errors["vision_passed"] = _("Record whether the vision test was passed.")
+        if self.kind != AssessmentKind.DRIVING and self.vision_passed is not None:
+            errors["vision_passed"] = _("Only a driving assessment has a vision test.")
+        if self.assessed_on and self.assessed_on > datetime.date.today():
+            errors["assessed_on"] = _("This date is in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# The four parts of the UN's language assessment, in the order its grid lists them.
+LANGUAGE_COMPONENTS = ("reading", "listening", "writing", "interview")

@@ -21,6 +21,7 @@ from people.forms import PersonForm, ranks_of
 from people.models import Person
 from people.queries import deployed_on
 from people.tables import PersonTable
+from training.queries import person_training
 
 # Every column of the list and of the person page's heading in the same query as the person.
 people = Person.objects.select_related("organisation", "rank", "specialty")
@@ -82,6 +83,7 @@ class PersonDetailView(generic.ObjectDetailView):
             "expiring": [{"item": e, "days_left": e.days_left(today)} for e in expiring],
             "expired": expired,
             "expiry_days": days,
+            "training": person_training(user, instance),
         }
 
 

@@ -1,0 +1,403 @@
+"""Results of a course run from a spreadsheet (.xlsx or .csv): all rows or none.
+
+Every row is read and checked before anything is written; every problem is reported at
+once as "Row N, column: message" (N as the spreadsheet numbers its rows, the header being
+row 1), so the officer corrects the file in one pass. A file with any error changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.exports import neutralise
+from people.models import Person
+from people.text import fold
+from training import runs
+from training.models import CourseRun, Enrolment
+
+# Column → what it holds; the order is the template's.
+COLUMNS = {
+    "service_number": gettext_lazy("Service number of one of our people"),
+    "foreign_name": gettext_lazy("Name of a foreign trainee (instead of a service number)"),
+    "foreign_country": gettext_lazy("Foreign trainee's country"),
+    "foreign_organisation": gettext_lazy("Foreign trainee's organisation"),
+    "attended": gettext_lazy("yes or no (empty: yes)"),
+    "score": gettext_lazy("0 to 100"),
+    "certificate_number": gettext_lazy("Certificate number"),
+    "certificate_issued_on": gettext_lazy(
+        "Date the certificate was issued (YYYY-MM-DD or DD/MM/YYYY)"
+    ),
+}
+RESULT_COLUMNS = ["attended", "score", "certificate_number", "certificate_issued_on"]
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+YES = {"yes", "y", "true", "1", "x", "co", "oui"}
+NO = {"no", "n", "false", "0", "khong", "non"}
+
+
+@dataclass
+class ImportReport:
+    errors: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class CellError(ValueError):
+    pass
+
+
+# --- reading the file --------------------------------------------------------------------
+
+
+def read_table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """The header (normalised) and the non-empty rows with their spreadsheet row numbers."""
+    if len(content) > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 5 MB."))
+    lowered = name.lower()
+    if lowered.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
+        rows = read_xlsx(content)
+    elif lowered.endswith(".csv") or lowered.endswith(".txt"):
+        rows = read_csv(content)
+    else:
+        raise ValidationError(_("Upload an .xlsx or .csv file."))
+    numbered = [(number, row) for number, row in enumerate(rows, start=1)]
+    numbered = [(n, row) for n, row in numbered if any(text(cell) for cell in row)]
+    if not numbered:
+        raise ValidationError(_("The file is empty."))
+    (_first, header), body = numbered[0], numbered[1:]
+    if len(body) > MAX_ROWS:
+        raise ValidationError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+    return [text(cell).lower().replace(" ", "_") for cell in header], body
+
+
+def read_xlsx(content: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise ValidationError(_("This file cannot be read as an Excel workbook.")) from error
+    try:
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_csv(content: bytes) -> list[list[Any]]:
+    try:
+        decoded = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(_("Save the CSV file as UTF-8 text.")) from error
+    first_line = decoded.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    return [list(row) for row in csv.reader(io.StringIO(decoded), delimiter=delimiter)]
+
+
+# --- reading one cell --------------------------------------------------------------------
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a service number Excel stored as a number
+    return str(value).strip()
+
+
+def yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = fold(text(value))
+    if not word or word in YES:
+        return True
+    if word in NO:
+        return False
+    raise CellError(_("“%(value)s” is neither yes nor no.") % {"value": text(value)})
+
+
+def number(value: Any) -> Decimal | None:
+    raw = text(value).rstrip("%").replace(",", ".").strip()
+    if not raw:
+        return None
+    try:
+        parsed = Decimal(raw)
+    except InvalidOperation as error:
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)}) from error
+    if not parsed.is_finite():
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)})
+    return parsed.quantize(Decimal("0.01"))
+
+
+def date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    raw = text(value)
+    if not raw:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(
+        _("“%(value)s” is not a date (write YYYY-MM-DD or DD/MM/YYYY).") % {"value": raw}
+    )
+
+
+PARSERS = {
+    "attended": yes_no,
+    "score": number,
+    "certificate_number": text,
+    "certificate_issued_on": date,
+}
+
+
+# --- the import --------------------------------------------------------------------------
+
+
+def check_header(header: list[str]) -> list[str]:
+    errors = []
+    seen: set[str] = set()
+    for name in header:
+        if not name:
+            continue  # a blank heading (spreadsheets often carry empty columns) is no column
+        if name not in COLUMNS:
+            errors.append(
+                _("Column “%(name)s”: unknown column; the columns are %(known)s.")
+                % {"name": name, "known": ", ".join(COLUMNS)}
+            )
+        elif name in seen:
+            errors.append(_("Column “%(name)s”: appears twice.") % {"name": name})
+        seen.add(name)
+    if not seen & {"service_number", "foreign_name"}:
+        errors.append(_("The file needs a service_number or a foreign_name column."))
+    return errors
+
+
+class RunImport:
+    """One import into one run: finds each row's trainee, checks it, then writes all."""
+
+    def __init__(self, run: CourseRun, user: Any) -> None:
+        self.run = run
+        self.user = user
+        self.enrolled = list(run.enrolments.select_related("person", "run__course"))
+        self.errors: list[str] = []
+        self.seen: dict[Any, int] = {}
+
+    def error(self, row: int, column: str | None, message: str) -> None:
+        if column:
+            self.errors.append(
+                _("Row %(row)d, %(column)s: %(message)s")
+                % {"row": row, "column": column, "message": message}
+            )
+        else:
+            self.errors.append(_("Row %(row)d: %(message)s") % {"row": row, "message": message})
+
+    def people_by_number(self, numbers: set[str]) -> dict[str, list[Person]]:
+        found: dict[str, list[Person]] = {}
+        for person in Person.objects.restrict(self.user, "view").filter(service_number__in=numbers):
+            found.setdefault(person.service_number, []).append(person)
+        return found
+
+    def trainee(
+        self, row: int, values: dict[str, Any], people: dict[str, list[Person]]
+    ) -> Enrolment | None:
+        """The row's enrolment: one already on the run, or a new one (not saved)."""
+        number, name = text(values.get("service_number")), text(values.get("foreign_name"))
+        if number and name:
+            self.error(row, "foreign_name", _("Give a service number or a foreign name, not both."))
+            return None
+        if not number and not name:
+            self.error(row, "service_number", _("Give a service number or a foreign name."))
+            return None
+        if number:
+            on_run = [e for e in self.enrolled if e.person_id and e.person.service_number == number]
+            candidates = people.get(number, [])
+            if len(on_run) == 1:
+                enrolment = on_run[0]
+            elif len(on_run) > 1 or len(candidates) > 1:
+                self.error(
+                    row,
+                    "service_number",
+                    _("More than one person has service number %(number)s.") % {"number": number},
+                )
+                return None
+            elif not candidates:
+                self.error(
+                    row,
+                    "service_number",
+                    _("No one in your organisations has service number %(number)s.")
+                    % {"number": number},
+                )
+                return None
+            else:
+                enrolment = Enrolment(run=self.run, person=candidates[0])
+            key: Any = ("person", enrolment.person_id)
+        else:
+            folded = fold(name)
+            matches = [
+                e for e in self.enrolled if not e.person_id and fold(e.foreign_name) == folded
+            ]
+            enrolment = matches[0] if matches else Enrolment(run=self.run, foreign_name=name)
+            for column in ("foreign_country", "foreign_organisation"):
+                if column in values:
+                    setattr(enrolment, column, text(values[column]))
+            key = ("foreign", folded)
+        if key in self.seen:
+            self.error(
+                row,
+                "service_number" if number else "foreign_name",
+                _("This trainee is already on row %(row)d.") % {"row": self.seen[key]},
+            )
+            return None
+        self.seen[key] = row
+        return enrolment
+
+    def apply_results(self, row: int, enrolment: Enrolment, values: dict[str, Any]) -> bool:
+        clean = True
+        for column in RESULT_COLUMNS:
+            if column not in values:
+                continue
+            try:
+                setattr(enrolment, column, PARSERS[column](values[column]))
+            except CellError as error:
+                self.error(row, column, str(error))
+                clean = False
+        if not clean:
+            return False
+        try:
+            enrolment.clean_fields(exclude=["run", "person"])
+            enrolment.clean()
+        except ValidationError as error:
+            for column, messages in error.message_dict.items():
+                for message in messages:
+                    self.error(row, None if column == "__all__" else column, message)
+            return False
+        return True
+
+    def run_import(self, header: list[str], body: list[tuple[int, list[Any]]]) -> ImportReport:
+        self.errors = check_header(header)
+        if self.errors:
+            return ImportReport(errors=self.errors)
+        rows = [(n, dict(zip(header, cells, strict=False))) for n, cells in body]
+        numbers = {text(values.get("service_number")) for _n, values in rows} - {""}
+        people = self.people_by_number(numbers)
+        checked: list[Enrolment] = []
+        for row, values in rows:
+            enrolment = self.trainee(row, values, people)
+            if enrolment is not None and self.apply_results(row, enrolment, values):
+                checked.append(enrolment)
+        new = [e for e in checked if e.pk is None]
+        self.check_new(new, rows)
+        if self.errors:
+            return ImportReport(errors=self.errors)
+        with transaction.atomic():
+            # Locks the run so a concurrent enrolment cannot overfill it between check and save.
+            CourseRun.objects.select_for_update().filter(pk=self.run.pk).first()
+            try:
+                runs.check_capacity(self.run, len(new))
+            except ValidationError as error:
+                return ImportReport(errors=error.messages)
+            for enrolment in checked:
+                enrolment.save()
+        return ImportReport(created=len(new), updated=len(checked) - len(new))
+
+    def check_new(self, new: list[Enrolment], rows: list[tuple[int, dict]]) -> None:
+        if not new:
+            return
+        try:
+            runs.check_capacity(self.run, len(new))
+        except ValidationError as error:
+            self.errors.extend(error.messages)
+        newcomers = [e.person for e in new if e.person_id]
+        missing = runs.missing_prerequisites(self.run.course, newcomers, self.run.starts_on)
+        for enrolment in new:
+            lacking = missing.get(enrolment.person_id)
+            if lacking:
+                row = self.seen[("person", enrolment.person_id)]
+                self.error(
+                    row, "service_number", runs.prerequisite_message(enrolment.person, lacking)
+                )
+
+
+def import_results(run: CourseRun, name: str, content: bytes, user: Any) -> ImportReport:
+    """Read a results file into `run`: every row, or (with any error) nothing."""
+    try:
+        header, body = read_table(name, content)
+    except ValidationError as error:
+        return ImportReport(errors=error.messages)
+    run = CourseRun.objects.select_related("course").get(pk=run.pk)
+    return RunImport(run, user).run_import(header, body)
+
+
+# --- the template ------------------------------------------------------------------------
+
+
+def template_rows(run: CourseRun, user: Any) -> list[list[Any]]:
+    """The header and one row per trainee already on the run, with what is recorded.
+
+    Trainees from organisations outside the user's scope are left out, as the grid hides
+    their names: the file would otherwise hand out their service numbers.
+    """
+    rows: list[list[Any]] = [list(COLUMNS)]
+    mine = Person.objects.restrict(user, "view")
+    trainees = run.enrolments.filter(Q(person__isnull=True) | Q(person__in=mine))
+    for e in trainees.select_related("person").order_by("person__search_name", "foreign_name"):
+        rows.append(
+            [
+                e.person.service_number if e.person_id else "",
+                e.foreign_name,
+                e.foreign_country,
+                e.foreign_organisation,
+                "yes" if e.attended else "no",
+                e.score,
+                e.certificate_number,
+                e.certificate_issued_on,
+            ]
+        )
+    return [[neutralise(cell) for cell in row] for row in rows]
+
+
+def template_xlsx(run: CourseRun, user: Any) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "results"
+    for row in template_rows(run, user):
+        sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
+    for cells in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
+        for cell in cells:
+            cell.number_format = "yyyy-mm-dd"
+    notes = book.create_sheet("columns")
+    notes.append(["column", "what it holds"])
+    for name, meaning in COLUMNS.items():
+        notes.append([name, str(meaning)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template_csv(run: CourseRun, user: Any) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in template_rows(run, user):
+        writer.writerow(["" if c is None else c for c in row])
+    return out.getvalue()

@@ -1,0 +1,209 @@
+"""Course runs: the list, a run's page with its results grid, and the grid's actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.forms import BaseModelFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
+
+from core.views import generic
+from people.models import Person
+from training import runs
+from training.filtersets import CourseRunFilterSet
+from training.forms import CourseRunForm, ForeignTraineeForm, result_formset
+from training.models import CourseRun, Enrolment
+from training.tables import CourseRunTable
+
+course_runs = CourseRun.objects.select_related("course", "organisation")
+
+
+def get_run(request: HttpRequest, pk: int, action: str) -> CourseRun:
+    """The run if `request.user` may `action` it; 404 otherwise, as for a missing one."""
+    return get_object_or_404(course_runs.restrict(request.user, action), pk=pk)
+
+
+def require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def grid_rows(user: Any, run: CourseRun, action: str) -> QuerySet:
+    """The run's enrolments in the grid's order, with what each row shows, in one query."""
+    return (
+        Enrolment.objects.restrict(user, action)
+        .filter(run=run)
+        .select_related("person__rank", "run__course")
+        .order_by("person__search_name", "foreign_name", "pk")
+    )
+
+
+def make_formset(request: HttpRequest, run: CourseRun, data: Any = None) -> BaseModelFormSet:
+    can_delete = request.user.has_perm("training.delete_enrolment")
+    formset_class = result_formset(can_delete)
+    return formset_class(
+        data,
+        queryset=grid_rows(request.user, run, "change"),
+        form_kwargs={"user": request.user},
+        prefix="results",
+    )
+
+
+def run_context(
+    request: HttpRequest,
+    run: CourseRun,
+    can_change: bool,
+    formset: BaseModelFormSet | None = None,
+    foreign_form: ForeignTraineeForm | None = None,
+) -> dict[str, Any]:
+    """What the run's page shows: facts, places, the grid (editable or not), the add panel."""
+    user = request.user
+    editable = can_change and user.has_perm("training.change_enrolment")
+    if editable:
+        formset = formset or make_formset(request, run)
+        rows = [form.instance for form in formset.forms]
+    else:
+        formset = None
+        rows = list(grid_rows(user, run, "view"))
+    # A trainee from an organisation outside the user's scope still takes a place, but the
+    # page shows no name (as the rotation roster does).
+    visible = (
+        set(
+            Person.objects.restrict(user, "view")
+            .filter(enrolments__run=run)
+            .values_list("pk", flat=True)
+        )
+        if any(row.person_id for row in rows)
+        else set()
+    )
+    for row in rows:
+        row.visible = row.person_id is None or row.person_id in visible
+    can_add = can_change and user.has_perm("training.add_enrolment")
+    return {
+        "rows": rows,
+        "formset": formset,
+        "editable": editable,
+        "enrolled": len(rows),
+        "free": max(run.capacity - len(rows), 0),
+        "attended": sum(1 for row in rows if row.attended),
+        "passed": sum(1 for row in rows if row.passed),
+        "certified": sum(1 for row in rows if row.certificate_number),
+        "can_add_trainee": can_add,
+        "foreign_form": foreign_form or (ForeignTraineeForm() if can_add else None),
+        "can_issue": editable and run.ends_on <= timezone.localdate(),
+        "instructors": [line for line in run.instructors.splitlines() if line.strip()],
+    }
+
+
+def render_run_page(request: HttpRequest, run: CourseRun, **bound: Any) -> HttpResponse:
+    """The run's page again, with a bound form whose errors the officer must see."""
+    can_change = course_runs.restrict(request.user, "change").filter(pk=run.pk).exists()
+    context = {
+        "object": run,
+        "model_meta": run._meta,
+        "can_change": can_change,
+        "can_delete": request.user.has_perm("training.delete_courserun"),
+        **run_context(request, run, can_change, **bound),
+    }
+    return render(request, "training/courserun.html", context)
+
+
+class CourseRunListView(generic.ObjectListView):
+    template_name = "training/list.html"
+    queryset = course_runs.annotate(
+        enrolled=Count("enrolments"),
+        passed_count=Count("enrolments", filter=Q(enrolments__passed=True)),
+    )
+    filterset_class = CourseRunFilterSet
+    table_class = CourseRunTable
+    title = gettext_lazy("Course runs")
+
+
+class CourseRunDetailView(generic.ObjectDetailView):
+    queryset = course_runs
+    template_name = "training/courserun.html"
+
+    def get_extra_context(self, request: HttpRequest, instance: Any) -> dict[str, Any]:
+        return run_context(request, instance, self.can_change)
+
+
+class CourseRunEditView(generic.ObjectEditView):
+    queryset = CourseRun.objects.all()
+    form_class = CourseRunForm
+
+
+class CourseRunDeleteView(generic.ObjectDeleteView):
+    """A run with results is kept: deleting it would delete people's certificates."""
+
+    queryset = course_runs
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.refused(request, pk) or super().get(request, pk)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.refused(request, pk) or super().post(request, pk)
+
+    def refused(self, request: HttpRequest, pk: int) -> HttpResponse | None:
+        run = self.get_object(request, pk)
+        refusal = runs.delete_refusal(run)
+        if refusal is None:
+            return None
+        messages.error(request, refusal)
+        return HttpResponseRedirect(run.get_absolute_url())
+
+
+class CourseRunHistoryView(generic.ObjectHistoryView):
+    queryset = course_runs
+
+
+class ResultsView(LoginRequiredMixin, View):
+    """Save the whole grid in one transaction: every row, or (with any error) none."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = get_run(request, pk, "change")
+        require(request, "training.change_enrolment")
+        formset = make_formset(request, run, request.POST)
+        if not formset.is_valid():
+            messages.error(request, _("Nothing was saved: correct the rows marked below."))
+            return render_run_page(request, run, formset=formset)
+        with transaction.atomic():
+            formset.save()
+        changed = len(formset.changed_objects) + len(formset.deleted_objects)
+        messages.success(
+            request,
+            ngettext("%(count)d trainee updated.", "%(count)d trainees updated.", changed)
+            % {"count": changed},
+        )
+        return HttpResponseRedirect(run.get_absolute_url())
+
+
+class IssueCertificatesView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = get_run(request, pk, "change")
+        require(request, "training.change_enrolment")
+        try:
+            issued = runs.issue_certificates(run, timezone.localdate())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if issued:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d certificate issued.", "%(count)d certificates issued.", issued
+                    )
+                    % {"count": issued},
+                )
+            else:
+                messages.info(request, _("No one who passed is waiting for a certificate."))
+        return HttpResponseRedirect(run.get_absolute_url())

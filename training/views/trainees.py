@@ -1,0 +1,159 @@
+"""Putting trainees on a run: our people found by name, foreign officers, a spreadsheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from people.models import Person
+from people.text import fold
+from training import imports, runs
+from training.forms import ForeignTraineeForm, ImportForm
+from training.models import CourseRun, Enrolment
+from training.views.runs import get_run, render_run_page, require
+
+# A picker, not a register: an officer who sees 20 names types more of the one they want.
+CANDIDATE_LIMIT = 20
+
+
+def candidates(user: Any, run: CourseRun, text: str) -> list[Person]:
+    """People `user` may see whose folded name holds every word typed, or the service number."""
+    text = text.strip()
+    if not text:
+        return []
+    by_name = Q()
+    for word in fold(text).split():
+        by_name &= Q(search_name__contains=word)
+    on_run = Enrolment.objects.filter(run=run, person=OuterRef("pk"))
+    return list(
+        Person.objects.restrict(user, "view")
+        .filter(by_name | Q(service_number__iexact=text))
+        .select_related("rank", "organisation")
+        .annotate(on_run=Exists(on_run))
+        .order_by("search_name", "pk")[:CANDIDATE_LIMIT]
+    )
+
+
+class TraineeSearchView(LoginRequiredMixin, View):
+    """The list of people matching what the officer types (swapped in by htmx)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = get_run(request, pk, "change")
+        require(request, "training.add_enrolment")
+        found = candidates(request.user, run, request.GET.get("q", ""))
+        context = {"object": run, "candidates": found, "query": request.GET.get("q", "")}
+        context["limit"] = CANDIDATE_LIMIT
+        return render(request, "training/_candidates.html", context)
+
+
+class AddPersonView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = get_run(request, pk, "change")
+        require(request, "training.add_enrolment")
+        person_pk = request.POST.get("person", "")
+        if not person_pk.isdigit():
+            raise Http404
+        person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=person_pk)
+        try:
+            runs.enrol_person(run, person)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(person)s is on the run.") % {"person": person})
+        return HttpResponseRedirect(run.get_absolute_url())
+
+
+class AddForeignView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = get_run(request, pk, "change")
+        require(request, "training.add_enrolment")
+        form = ForeignTraineeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                runs.enrol_foreign(run, data["name"], data["country"], data["organisation"])
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    target = "name" if field == "foreign_name" else field
+                    for problem in problems:
+                        form.add_error(target if target in form.fields else None, problem)
+            else:
+                messages.success(request, _("%(name)s is on the run.") % {"name": data["name"]})
+                return HttpResponseRedirect(run.get_absolute_url())
+        return render_run_page(request, run, foreign_form=form)
+
+
+class ImportView(LoginRequiredMixin, View):
+    """Results from a spreadsheet: the report lists every error; nothing is written then."""
+
+    template_name = "training/import.html"
+
+    def get_run(self, request: HttpRequest, pk: int) -> CourseRun:
+        run = get_run(request, pk, "change")
+        require(request, "training.change_enrolment")
+        require(request, "training.add_enrolment")
+        return run
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = self.get_run(request, pk)
+        return self.render_page(request, run, ImportForm(), None)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = self.get_run(request, pk)
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(request, run, form, None)
+        upload = form.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            report = imports.ImportReport(errors=[_("The file is larger than 5 MB.")])
+        else:
+            report = imports.import_results(run, upload.name, upload.read(), request.user)
+        if not report.ok:
+            return self.render_page(request, run, form, report)
+        messages.success(
+            request,
+            _("Imported: %(created)d trainees added, %(updated)d updated.")
+            % {"created": report.created, "updated": report.updated},
+        )
+        return HttpResponseRedirect(run.get_absolute_url())
+
+    def render_page(
+        self, request: HttpRequest, run: CourseRun, form: ImportForm, report: Any
+    ) -> HttpResponse:
+        context = {
+            "object": run,
+            "form": form,
+            "report": report,
+            "columns": imports.COLUMNS,
+            "title": _("Import results"),
+        }
+        return render(request, self.template_name, context)
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    """A spreadsheet with the columns and the run's trainees, ready to fill in."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = get_run(request, pk, "change")
+        require(request, "training.change_enrolment")
+        name = f"results-{run.course.code}-{run.starts_on:%Y-%m-%d}"
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(
+                imports.template_csv(run, request.user).encode("utf-8-sig"), content_type="text/csv"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return response
+        response = HttpResponse(
+            imports.template_xlsx(run, request.user),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
