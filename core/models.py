@@ -109,3 +109,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation}"
+
+
+class RoleDefault(models.Model):
+    """A default permission of a role (core.roles) that has been offered to its group once."""
+
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE, related_name="+")
+    permission = models.ForeignKey("auth.Permission", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "permission"], name="role_default_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.permission}"

@@ -51,6 +51,10 @@ DEPLOYMENT_RECORDS = ["deployments.deployment", "deployments.transition"]
 TRAINING_RECORDS = ["training.courserun", "training.enrolment", "training.assessment"]
 TRAINING_CATALOGUES = ["training.course", "training.assessmentrule"]
 ORGANISATION_RECORDS = ["core.organisation", "core.membership"]
+# Requirements are policy: administrators edit them, everyone reads them.
+PLANNING_CATALOGUES = ["planning.requirement"]
+# The UN's published figures: everyone reads them; administrators import the monthly reports.
+STATS_RECORDS = ["stats.unreport", "stats.uncontribution", "stats.country"]
 EVERYTHING = (
     PEOPLE_RECORDS
     + CATALOGUES
@@ -60,6 +64,8 @@ EVERYTHING = (
     + ORGANISATION_RECORDS
     + TRAINING_RECORDS
     + TRAINING_CATALOGUES
+    + PLANNING_CATALOGUES
+    + STATS_RECORDS
 )
 ALL_ACTIONS = ("view", "add", "change", "delete")
 
@@ -69,7 +75,8 @@ def _perms(models: list[str], actions: tuple[str, ...]) -> list[str]:
 
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ADMINISTRATOR: _perms(EVERYTHING, ALL_ACTIONS) + ["auth.view_user", "auth.change_user"],
+    ADMINISTRATOR: _perms(EVERYTHING, ALL_ACTIONS)
+    + ["auth.view_user", "auth.change_user", "stats.import_unreport"],
     PERSONNEL_OFFICER: _perms(EVERYTHING, ("view",)) + _perms(PEOPLE_RECORDS, ALL_ACTIONS[1:]),
     PLANNER: _perms(EVERYTHING, ("view",))
     + _perms(UNIT_RECORDS + MISSION_RECORDS, ALL_ACTIONS[1:])
@@ -82,22 +89,33 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def ensure_roles(**kwargs: Any) -> None:
-    """Create each role that does not exist yet with its default permissions."""
+    """Give each role the default permissions it has never been offered.
+
+    A default is offered once: it is added to the group and remembered (core.RoleDefault), so
+    a permission that a later release adds reaches existing installations, while one that an
+    administrator removed from a role is never put back.
+    """
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
+    from core.models import RoleDefault
+
     # post_migrate reaches core before the apps listed after it; make their permissions now.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
+    by_code = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
     for role, codes in ROLE_PERMISSIONS.items():
-        group, created = Group.objects.get_or_create(name=role)
-        if not created:
-            continue
-        wanted = {tuple(code.split(".")) for code in codes}
-        perms = [
-            p
-            for p in Permission.objects.select_related("content_type")
-            if (p.content_type.app_label, p.codename) in wanted
-        ]
-        group.permissions.set(perms)
+        group, _created = Group.objects.get_or_create(name=role)
+        offered = set(
+            RoleDefault.objects.filter(group=group).values_list("permission_id", flat=True)
+        )
+        new = [by_code[c] for c in codes if c in by_code and by_code[c].pk not in offered]
+        if new:
+            group.permissions.add(*new)
+            RoleDefault.objects.bulk_create(
+                [RoleDefault(group=group, permission=p) for p in new], ignore_conflicts=True
+            )

@@ -34,3 +34,24 @@ def test_it_moves_a_branch_with_its_descendants(mod, mps):
 def test_superusers_see_every_organisation(mod, mps, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x")
     assert Organisation.objects.restrict(root).count() == 5
+
+
+def test_a_new_default_permission_reaches_an_existing_role_once(db):
+    from django.contrib.auth.models import Group, Permission
+
+    from core.models import RoleDefault
+    from core.roles import VIEWER, ensure_roles
+
+    ensure_roles()
+    viewers = Group.objects.get(name=VIEWER)
+    view_person = Permission.objects.get(codename="view_person")
+    # An administrator takes a permission away: a later migration must not put it back.
+    viewers.permissions.remove(view_person)
+    ensure_roles()
+    assert not viewers.permissions.filter(pk=view_person.pk).exists()
+    # A permission the role was never offered (as after an upgrade) is added.
+    view_mission = Permission.objects.get(codename="view_mission")
+    RoleDefault.objects.filter(group=viewers, permission=view_mission).delete()
+    viewers.permissions.remove(view_mission)
+    ensure_roles()
+    assert viewers.permissions.filter(pk=view_mission.pk).exists()
