@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    # Swagger UI and ReDoc from the package itself: no CDN on a closed network.
+    "drf_spectacular_sidecar",
     "core",
     "people",
     "missions",
@@ -102,7 +107,13 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.getenv("DB_NAME", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL;"},
+            "OPTIONS": {
+                "init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL;",
+                # Take the write lock when a transaction begins, so two writers queue instead
+                # of one failing with "database is locked" half-way through.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
         }
     }
 
@@ -139,3 +150,62 @@ BLUEBERET_COUNTRY = os.getenv("BLUEBERET_COUNTRY", "Viet Nam")
 # Documents that expire within this many days are flagged on the home and person pages.
 EXPIRY_WARNING_DAYS = envint("EXPIRY_WARNING_DAYS", "90")
 PAGINATE_BY = envint("PAGINATE_BY", "50")
+
+# The REST API (blueberet/api.py, each app's api.py). Scripts sign in with a token, the browser
+# with its session; every view scopes its records itself (core.api_base.ScopedViewSet).
+REST_FRAMEWORK = {
+    # Token first, so that an anonymous call is answered 401 with "WWW-Authenticate: Token".
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # Each view set names core.api_base's pagination (PAGINATE_BY a page) and schema classes
+    # itself: naming them here would import that module while DRF still loads (a cycle).
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api_base.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # A drop-down of 100,000 people in the browsable API's forms would be unreadable and slow.
+    "HTML_SELECT_CUTOFF": 100,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Blue Beret API",
+    "DESCRIPTION": (
+        "People, missions, units, rotations, deployments and training of a peacekeeping "
+        "department. Every list is scoped to the caller's organisations and paginated; "
+        "writes need the record's ETag in If-Match. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No call to validator.swagger.io: the documentation works on a closed network.
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "persistAuthorization": True,
+        "validatorUrl": None,
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # One name for each choice set used by several fields (rank_min and rank_max, state and
+    # to_state), instead of a name per field.
+    "ENUM_NAME_OVERRIDES": {
+        "GradeEnum": "people.models.Grade",
+        "StateEnum": "deployments.models.State",
+        "CEFRLevelEnum": "people.models.CEFRLevel",
+        "ServiceEnum": "people.models.Service",
+        "OrganisationKindEnum": "core.models.OrganisationKind",
+        "MissionKindEnum": "missions.models.MissionKind",
+        "PassportKindEnum": "people.models.PassportKind",
+        "ScreeningKindEnum": "people.models.ScreeningKind",
+        "RequirementKindEnum": "planning.models.RequirementKind",
+        "CourseKindEnum": "training.models.CourseKind",
+        "AssessmentKindEnum": "training.models.AssessmentKind",
+    },
+}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("planning/", include("planning.urls")),
     path("stats/", include("stats.urls")),
+    path("api/", include("blueberet.api")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

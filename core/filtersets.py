@@ -72,3 +72,12 @@ class OrganisationFilterSet(BaseFilterSet):
 
     def search(self, queryset: QuerySet, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year; out-of-range input is a form error, not a database error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)

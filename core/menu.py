@@ -24,6 +24,7 @@ ITEMS = [
     ),
     MenuItem(_("Training"), "training:courserun_list", "training.view_courserun", "mortarboard"),
     MenuItem(_("Readiness"), "planning:index", "units.view_rotation", "clipboard-check"),
+    MenuItem(_("UN figures"), "stats:un_ranking", "stats.view_uncontribution", "bar-chart"),
     MenuItem(_("Missions"), "missions:mission_list", "missions.view_mission", "globe"),
     MenuItem(_("Unit types"), "units:unittype_list", "units.view_unittype", "table"),
     MenuItem(_("Organisations"), "core:organisation_list", "core.view_organisation", "building"),

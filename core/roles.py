@@ -52,7 +52,7 @@ TRAINING_RECORDS = ["training.courserun", "training.enrolment", "training.assess
 TRAINING_CATALOGUES = ["training.course", "training.assessmentrule"]
 ORGANISATION_RECORDS = ["core.organisation", "core.membership"]
 # Requirements are policy: administrators edit them, everyone reads them.
-PLANNING_CATALOGUES = ["planning.requirement"]
+PLANNING_CATALOGUES = ["planning.requirement", "planning.waiver"]
 # The UN's published figures: everyone reads them; administrators import the monthly reports.
 STATS_RECORDS = ["stats.unreport", "stats.uncontribution", "stats.country"]
 EVERYTHING = (

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import BaseFilterSet, OrganisationTreeFilter
+from core.filtersets import BaseFilterSet, OrganisationTreeFilter, YearFilter
 from core.forms import DateInput
 from deployments.models import Deployment, State
 from deployments.queries import on_mission
@@ -56,9 +56,7 @@ class DeploymentFilterSet(BaseFilterSet):
         label=_("On mission on"),
         widget=DateInput(),
     )
-    year = django_filters.NumberFilter(
-        field_name="starts_on", lookup_expr="year", label=_("Year of departure")
-    )
+    year = YearFilter(field_name="starts_on", lookup_expr="year", label=_("Year of departure"))
 
     class Meta:
         model = Deployment

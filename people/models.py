@@ -205,12 +205,16 @@ class Person(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args: object, **kwargs: object) -> None:
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        """Fill what is derived from the other fields; bulk writes call it as save() does."""
         if not self.latin_name:
             self.latin_name = latin_form(self.full_name)
         if not self.nationality:
             self.nationality = settings.BLUEBERET_COUNTRY
         self.search_name = fold(f"{self.full_name} {self.latin_name}")[:420]
-        super().save(*args, **kwargs)
 
     def age_on(self, day: datetime.date) -> int:
         return whole_years(self.date_of_birth, day)

@@ -2,7 +2,7 @@ from django.urls import URLPattern, path
 
 from core.urls_helpers import object_urls
 from people.documents import KINDS
-from people.views import documents, persons
+from people.views import documents, imports, persons
 
 app_name = "people"
 
@@ -39,6 +39,20 @@ def document_urls() -> list[URLPattern]:
 
 urlpatterns = [
     *object_urls("", "person", persons, "Person"),
+    path("import/", imports.ImportView.as_view(), name="person_import"),
+    path(
+        "import/template.<str:fmt>",
+        imports.ImportTemplateView.as_view(),
+        name="person_import_template",
+    ),
+    path(
+        "import/<str:token>/apply/", imports.ImportApplyView.as_view(), name="person_import_apply"
+    ),
+    path(
+        "import/<str:token>/progress/",
+        imports.ImportProgressView.as_view(),
+        name="person_import_progress",
+    ),
     path("ranks/", persons.RankOptionsView.as_view(), name="rank_options"),
     *document_urls(),
 ]

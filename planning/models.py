@@ -8,8 +8,11 @@ them for whole pools of people at once.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,7 +35,7 @@ class RequirementKind(models.TextChoices):
     SCREENING = "screening", _("Screening cleared")
 
 
-# The fields each kind needs; the rest must stay empty (checked in clean()).
+# The fields each kind needs (checked in clean()).
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     RequirementKind.COURSE: ("course",),
     RequirementKind.ASSESSMENT: ("assessment_kind",),
@@ -45,6 +48,34 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     RequirementKind.PASSPORT: (),
     RequirementKind.SCREENING: ("screening_kind",),
 }
+
+# Fields a kind may use besides the ones it needs; every other "what" field must stay empty,
+# so that a requirement never carries a value the engine silently ignores.
+KIND_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    RequirementKind.ASSESSMENT: ("language",),
+    RequirementKind.LICENCE: ("licence_held_months",),
+    RequirementKind.AGE: ("min_age", "max_age"),
+    RequirementKind.RANK: ("rank_min", "rank_max"),
+    RequirementKind.MEDICAL: ("margin_months",),
+    RequirementKind.PASSPORT: ("margin_months",),
+}
+WHAT_FIELDS = (
+    "course",
+    "assessment_kind",
+    "language",
+    "language_level",
+    "licence_category",
+    "licence_held_months",
+    "min_years",
+    "min_age",
+    "max_age",
+    "rank_min",
+    "rank_max",
+    "margin_months",
+    "screening_kind",
+)
+# Fields whose "empty" is a zero default rather than None or "".
+ZERO_DEFAULTS = ("licence_held_months", "margin_months")
 
 
 class Requirement(models.Model):
@@ -135,6 +166,17 @@ class Requirement(models.Model):
     def __str__(self) -> str:
         return self.describe()
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:requirement", args=[self.pk])
+
+    @property
+    def scope(self) -> str:
+        """Which of position, unit_type, mission, category scopes it ("" for every deployment)."""
+        for name in ("position", "unit_type", "mission"):
+            if getattr(self, f"{name}_id"):
+                return name
+        return "category" if self.category else ""
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         scopes = [s for s in ("position", "unit_type", "mission") if getattr(self, f"{s}_id")]
@@ -144,14 +186,20 @@ class Requirement(models.Model):
             errors[scopes[1]] = _(
                 "A requirement applies to one position, unit type, mission or category."
             )
-        for field in KIND_FIELDS.get(self.kind, ()):
-            value = (
-                getattr(self, f"{field}_id", None)
-                if field in ("course", "language")
-                else (getattr(self, field))
-            )
-            if value in (None, ""):
+        needed = KIND_FIELDS.get(self.kind, ())
+        for field in needed:
+            if self._is_empty(field):
                 errors[field] = _("This kind of requirement needs this field.")
+        allowed = set(needed) | set(KIND_OPTIONAL_FIELDS.get(self.kind, ()))
+        if self.kind in KIND_FIELDS:
+            for field in WHAT_FIELDS:
+                if field not in allowed and not self._is_empty(field):
+                    errors[field] = _("A requirement of this kind does not use this field.")
+        if self.course_id and "course" not in errors:
+            from training.models import Course
+
+            if not Course._default_manager.filter(pk=self.course_id).exists():
+                errors["course"] = _("This course is not in the catalogue.")
         if self.kind == RequirementKind.AGE and self.min_age is None and self.max_age is None:
             errors["min_age"] = _("Give a minimum age, a maximum age or both.")
         if self.min_age and self.max_age and self.min_age > self.max_age:
@@ -163,8 +211,72 @@ class Requirement(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _is_empty(self, field: str) -> bool:
+        if field in ("course", "language"):
+            return getattr(self, f"{field}_id", None) is None
+        value = getattr(self, field)
+        if field in ZERO_DEFAULTS:
+            return not value
+        return value in (None, "")
+
     def describe(self) -> str:
         """The requirement in plain words, as a staff officer would say it."""
         from planning.describe import describe_requirement
 
         return describe_requirement(self)
+
+
+class Waiver(models.Model):
+    """An approver's decision to approve a deployment although requirements are unmet.
+
+    Kept beside the approval step it belongs to, with the unmet requirements as they read at
+    that moment: the record shows what was knowingly waived, even after documents change.
+    """
+
+    deployment = models.ForeignKey(
+        "deployments.Deployment",
+        verbose_name=_("deployment"),
+        on_delete=models.CASCADE,
+        related_name="waivers",
+    )
+    transition = models.OneToOneField(
+        "deployments.Transition",
+        verbose_name=_("approval step"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waiver",
+    )
+    reason = models.TextField(_("reason"))
+    unmet = models.TextField(_("unmet requirements"), help_text=_("One per line, as waived."))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    organisation_path = "deployment__person__organisation"
+    objects = RestrictedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("waiver")
+
+    def __str__(self) -> str:
+        return _("Waiver for %(deployment)s") % {"deployment": self.deployment}
+
+    def get_absolute_url(self) -> str:
+        return self.deployment.get_absolute_url()
+
+    @property
+    def unmet_lines(self) -> list[str]:
+        return [line for line in self.unmet.splitlines() if line.strip()]
+
+
+# The planner's stored runs live beside the planner (planning/planner/models.py); imported here
+# so that Django registers the model with the planning app.
+from planning.planner.models import PlanRun  # noqa: E402, F401

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from core import roles, testing
 from deployments import workflow
 from deployments.models import Authority, Deployment, State
+from planning.testing import make_ready
 
 
 @pytest.fixture
@@ -67,6 +68,9 @@ def test_a_planner_forms_rotation_4_and_deploys_a_nominee(
     surgeon = testing.person(
         mod["hospital"], "Phạm Thị Thu", sex="F", rank=testing.rank(), service_number="VN-2210"
     )
+    # Her passport, medical, screenings and core training meet the readiness requirements
+    # that screening, training and approval check (planning.readiness).
+    make_ready(surgeon, until=rotation_4.ends_on)
     sign_in(planner_and_approver)
 
     page.goto("/units/rotations/")

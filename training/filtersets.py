@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import BaseFilterSet, OrganisationTreeFilter
+from core.filtersets import BaseFilterSet, OrganisationTreeFilter, YearFilter
 from people.models import Language
 from people.text import fold
 from training.models import Assessment, AssessmentKind, Course, CourseKind, CourseRun
@@ -35,7 +35,7 @@ class CourseRunFilterSet(BaseFilterSet):
         field_name="course__kind", choices=CourseKind.choices, label=_("Kind")
     )
     organisation = OrganisationTreeFilter(label=_("Organised by"))
-    year = django_filters.NumberFilter(method="filter_year", label=_("Year"))
+    year = YearFilter(method="filter_year", label=_("Year"))
 
     class Meta:
         model = CourseRun

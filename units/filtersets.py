@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import BaseFilterSet, OrganisationTreeFilter
+from core.filtersets import BaseFilterSet, OrganisationTreeFilter, YearFilter
 from missions.models import Mission
 from units.models import Category, Rotation, RotationStatus, UnitType
 
@@ -38,7 +38,7 @@ class RotationFilterSet(BaseFilterSet):
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     organisation = OrganisationTreeFilter()
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         field_name="planned_departure", lookup_expr="year", label=_("Year of departure")
     )
 

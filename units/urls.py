@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core.urls_helpers import object_urls
-from units.views import positions, rotations, unittypes
+from units.views import nominal_roll, positions, rotations, unittypes
 
 app_name = "units"
 
@@ -28,6 +28,11 @@ urlpatterns = [
         name="unittypeposition_history",
     ),
     *object_urls("rotations", "rotation", rotations, "Rotation"),
+    path(
+        "rotations/<int:pk>/nominal-roll.<str:fmt>",
+        nominal_roll.NominalRollView.as_view(),
+        name="rotation_nominal_roll",
+    ),
     path(
         "rotations/<int:pk>/generate-positions/",
         rotations.GeneratePositionsView.as_view(),

@@ -28,6 +28,7 @@ people = Person.objects.select_related("organisation", "rank", "specialty")
 
 
 class PersonListView(generic.ObjectListView):
+    template_name = "people/person_list.html"
     queryset = people
     filterset_class = PersonFilterSet
     table_class = PersonTable

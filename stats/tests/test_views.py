@@ -164,7 +164,15 @@ def test_an_unknown_country_is_not_found(client, analyst):
 
 
 def test_a_user_without_the_statistics_permission_sees_no_figures(client, viewer):
+    from django.contrib.auth.models import Group, Permission
+
+    from core.roles import VIEWER
+
     thirty_countries()
+    # Viewers read the UN figures by default; an administrator may take that away.
+    Group.objects.get(name=VIEWER).permissions.remove(
+        *Permission.objects.filter(content_type__app_label="stats")
+    )
     client.force_login(viewer)
     assert client.get(reverse("stats:un_country", args=["VNM"])).status_code == 404
     assert (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import timezone
 
 from demo.scale import ScaleError, ScaleGenerator
@@ -48,6 +49,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if progress:
             self.stdout.write("")
+        # Fresh statistics, or the query planner plans the first page loads for empty tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 "Made {people:,} people, {rotations:,} rotations, {positions:,} positions and "

@@ -1,0 +1,41 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from planning.describe import describe_scope
+from planning.models import Requirement, Waiver
+
+
+@admin.register(Requirement)
+class RequirementAdmin(SimpleHistoryAdmin):
+    list_display = ("describe", "kind", "applies_to", "source")
+    list_filter = ("kind", "category", "mission", "unit_type")
+    search_fields = ("source", "notes", "course__code", "course__title")
+    list_select_related = ("course", "language", "position__rotation", "unit_type", "mission")
+    raw_id_fields = ("position",)
+
+    @admin.display(description="requirement")
+    def describe(self, obj: Requirement) -> str:
+        return obj.describe()
+
+    @admin.display(description="applies to")
+    def applies_to(self, obj: Requirement) -> str:
+        return describe_scope(obj)
+
+
+@admin.register(Waiver)
+class WaiverAdmin(SimpleHistoryAdmin):
+    """Waivers are written by the approval step; the admin reads them, scoped as the pages."""
+
+    list_display = ("deployment", "by", "at", "reason")
+    list_select_related = ("deployment__person", "deployment__position__rotation", "by")
+    readonly_fields = ("deployment", "transition", "reason", "unmet", "by", "at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).restrict(request.user, "view")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
