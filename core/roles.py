@@ -54,7 +54,13 @@ ORGANISATION_RECORDS = ["core.organisation", "core.membership"]
 # Requirements are policy: administrators edit them, everyone reads them.
 PLANNING_CATALOGUES = ["planning.requirement", "planning.waiver"]
 # The UN's published figures: everyone reads them; administrators import the monthly reports.
-STATS_RECORDS = ["stats.unreport", "stats.uncontribution", "stats.country"]
+STATS_RECORDS = [
+    "stats.unreport",
+    "stats.uncontribution",
+    "stats.country",
+    "stats.paritytarget",
+    "stats.reimbursementrate",
+]
 EVERYTHING = (
     PEOPLE_RECORDS
     + CATALOGUES

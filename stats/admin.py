@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from stats.models import Country, UNContribution, UNReport
+from stats.models import Country, ParityTarget, ReimbursementRate, UNContribution, UNReport
 
 
 @admin.register(Country)
@@ -20,3 +21,14 @@ class UNContributionAdmin(admin.ModelAdmin):
     list_display = ("month", "country", "mission", "personnel_type", "male", "female", "total")
     list_filter = ("personnel_type",)
     list_select_related = ("country",)
+
+
+@admin.register(ParityTarget)
+class ParityTargetAdmin(SimpleHistoryAdmin):
+    list_display = ("category", "year", "target_percent", "source")
+    list_filter = ("category",)
+
+
+@admin.register(ReimbursementRate)
+class ReimbursementRateAdmin(SimpleHistoryAdmin):
+    list_display = ("valid_from", "usd_per_person_month", "confirmed", "source")

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from unidecode import unidecode
 
 from core.querysets import RestrictedManager
 from stats.un_reports import report as parsed
+from units.models import Category
 
 
 def name_key(name: str) -> str:
@@ -136,3 +138,55 @@ class UNContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.country} {self.mission} {self.personnel_type}"
+
+
+class ParityTarget(models.Model):
+    """The UN's target share of women for one personnel category in one year.
+
+    Editable data, not code: the strategy sets a target for every year, but only the
+    confirmed ones are seeded; an administrator enters the others once confirmed.
+    """
+
+    category = models.CharField(_("personnel category"), max_length=20, choices=Category)
+    year = models.PositiveSmallIntegerField(_("year"))
+    target_percent = models.DecimalField(_("target (%)"), max_digits=5, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200)
+
+    organisation_path = None
+    objects = RestrictedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category", "year"]
+        verbose_name = _("gender parity target")
+        verbose_name_plural = _("gender parity targets")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "year"], name="stats_one_target_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.year}: {self.target_percent} %"
+
+
+class ReimbursementRate(models.Model):
+    """The UN's standard reimbursement per person per month, from a date until the next rate."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    usd_per_person_month = models.DecimalField(
+        _("US$ per person per month"), max_digits=8, decimal_places=2
+    )
+    source = models.CharField(_("source"), max_length=200)
+    # An estimate built on an unconfirmed rate says so on the page.
+    confirmed = models.BooleanField(_("confirmed"), default=True)
+
+    organisation_path = None
+    objects = RestrictedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("reimbursement rate")
+        verbose_name_plural = _("reimbursement rates")
+
+    def __str__(self) -> str:
+        return f"{self.valid_from}: US${self.usd_per_person_month}"

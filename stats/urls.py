@@ -9,4 +9,5 @@ urlpatterns = [
     path("un/ranking/", views.RankingView.as_view(), name="un_ranking"),
     path("un/country/<str:iso3>/", views.CountryView.as_view(), name="un_country"),
     path("un/system/", views.SystemView.as_view(), name="un_system"),
+    path("national/", views.NationalView.as_view(), name="national"),
 ]

@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from stats import national
 from stats.forms import RankingForm, ReportUploadForm
 from stats.imports import import_report
 from stats.models import Country, PersonnelType, UNContribution, UNReport
@@ -163,3 +165,81 @@ class SystemView(LoginRequiredMixin, View):
         page = Paginator(figures, settings.PAGINATE_BY).get_page(request.GET.get("page"))
         context = {"title": _("UN system-wide figures"), "page": page}
         return render(request, "stats/system.html", context)
+
+
+NATIONAL_PERMISSION = "deployments.view_deployment"
+
+
+def national_figures(user: object, today: datetime.date) -> dict[str, list]:
+    """Every table of the national page, computed once per request."""
+    months = national.reimbursement(user, today)
+    return {
+        "deployed": national.deployed_now(user, today),
+        "dispatched": national.dispatched_per_year(user),
+        "women": national.women_share(user),
+        "months": months,
+        "years": national.reimbursement_by_year(months),
+        "medals": national.medals_due(user, today),
+    }
+
+
+def national_csv(name: str, figures: dict[str, list]) -> tuple[list[str], list[list]] | None:
+    """One table of the national page as a CSV header and rows; None for an unknown name."""
+    if name == "deployed":
+        header = ["mission", "category", "men", "women", "total"]
+        rows = [[r.mission, r.category, r.men, r.women, r.total] for r in figures["deployed"]]
+    elif name == "dispatched":
+        header = ["year", "people", "person_deployments", "people_first_dispatched"]
+        header += ["cumulative_people", "cumulative_person_deployments"]
+        rows = [
+            [r.year, r.people, r.deployments, r.new_people]
+            + [r.cumulative_people, r.cumulative_deployments]
+            for r in figures["dispatched"]
+        ]
+    elif name == "women":
+        header = ["year", "category", "people", "women", "women_percent", "target_percent"]
+        rows = [
+            [r.year, r.category, r.people, r.women, r.share, "" if r.target is None else r.target]
+            for r in figures["women"]
+        ]
+    elif name == "reimbursement":
+        header = ["month", "person_months", "usd_per_person_month", "rate_confirmed", "usd"]
+        rows = [
+            [f"{r.month:%Y-%m}", r.person_months, r.rate or "", r.confirmed, r.amount]
+            for r in figures["months"]
+        ]
+    elif name == "medals":
+        header = ["mission", "qualifying_days", "deployments", "people"]
+        rows = [[r.mission, r.qualifying_days, r.deployments, r.people] for r in figures["medals"]]
+    else:
+        return None
+    return header, rows
+
+
+class NationalView(LoginRequiredMixin, View):
+    """/stats/national/: our own figures from the deployments the user may see.
+
+    Gated by `deployments.view_deployment`, not by the UN figures' permission: these numbers
+    are the department's deployments, scoped by organisation like the deployment list.
+    """
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(NATIONAL_PERMISSION):
+            raise PermissionDenied
+        today = timezone.localdate()
+        figures = national_figures(request.user, today)
+        export = request.GET.get("export", "")
+        if export:
+            table = national_csv(export, figures)
+            if table is None:
+                raise Http404
+            return csv_response(f"national_{export}_{today:%Y-%m-%d}.csv", *table)
+        deployed = figures["deployed"]
+        context = {
+            "title": _("National figures"),
+            "today": today,
+            "deployed_total": sum(row.total for row in deployed),
+            "deployed_women": sum(row.women for row in deployed),
+            **figures,
+        }
+        return render(request, "stats/national.html", context)
