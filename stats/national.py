@@ -337,3 +337,53 @@ def medals_due(user: Any, today: datetime.date) -> list[MedalRow]:
         MedalRow(row[MISSION], row[days_field], row["deployments"], row["people"])
         for row in grouped
     ]
+
+
+# --- women's share, for the charts ---------------------------------------------------------
+
+
+@dataclass
+class ParitySeries:
+    """One category's women's share and UN target, year by year (None: no figure)."""
+
+    category: str
+    category_label: str
+    rows: list[ShareRow]
+
+
+@dataclass
+class ParityYear:
+    year: int
+    # (share, target) per category, in the order of the series.
+    cells: list[tuple[Decimal | None, Decimal | None]]
+
+
+def parity_by_category(rows: list[ShareRow]) -> list[ParitySeries]:
+    """The rows of `women_share` grouped by category, in the order of the categories."""
+    grouped: dict[str, list[ShareRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.category].append(row)
+    order = list(CATEGORY_LABELS)
+    return [
+        ParitySeries(category, grouped[category][0].category_label, grouped[category])
+        for category in sorted(grouped, key=lambda c: order.index(c) if c in order else len(order))
+    ]
+
+
+def parity_by_year(series: list[ParitySeries]) -> list[ParityYear]:
+    """One row per year with every category's share and target side by side.
+
+    A year where a category sent nobody has no share (a gap in the chart), not 0 %.
+    """
+    years = sorted({row.year for one in series for row in one.rows})
+    found = {(one.category, row.year): row for one in series for row in one.rows}
+    table = []
+    for year in years:
+        cells = [found.get((one.category, year)) for one in series]
+        table.append(
+            ParityYear(
+                year=year,
+                cells=[(cell.share, cell.target) if cell else (None, None) for cell in cells],
+            )
+        )
+    return table

@@ -10,4 +10,5 @@ urlpatterns = [
     path("un/country/<str:iso3>/", views.CountryView.as_view(), name="un_country"),
     path("un/system/", views.SystemView.as_view(), name="un_system"),
     path("national/", views.NationalView.as_view(), name="national"),
+    path("parity/", views.ParityView.as_view(), name="parity"),
 ]

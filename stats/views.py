@@ -235,11 +235,29 @@ class NationalView(LoginRequiredMixin, View):
                 raise Http404
             return csv_response(f"national_{export}_{today:%Y-%m-%d}.csv", *table)
         deployed = figures["deployed"]
+        parity = national.parity_by_category(figures["women"])
         context = {
             "title": _("National figures"),
             "today": today,
             "deployed_total": sum(row.total for row in deployed),
             "deployed_women": sum(row.women for row in deployed),
+            "parity": parity,
+            "parity_years": national.parity_by_year(parity),
             **figures,
         }
         return render(request, "stats/national.html", context)
+
+
+class ParityView(LoginRequiredMixin, View):
+    """/stats/parity/: our women's share per category and year against the UN's target.
+
+    The same figures and permission as the national page's women's share; its CSV is the
+    national page's `?export=women`.
+    """
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(NATIONAL_PERMISSION):
+            raise PermissionDenied
+        series = national.parity_by_category(national.women_share(request.user))
+        context = {"title": _("Gender parity"), "series": series}
+        return render(request, "stats/parity.html", context)
