@@ -10,5 +10,8 @@ urlpatterns = [
     path("un/country/<str:iso3>/", views.CountryView.as_view(), name="un_country"),
     path("un/system/", views.SystemView.as_view(), name="un_system"),
     path("national/", views.NationalView.as_view(), name="national"),
+    path("briefing/", views.BriefingView.as_view(), name="briefing_pick"),
+    path("briefing/<str:month>.pdf", views.BriefingView.as_view(), name="briefing"),
+    path("statistics.xlsx", views.StatisticsWorkbookView.as_view(), name="statistics_xlsx"),
     path("parity/", views.ParityView.as_view(), name="parity"),
 ]

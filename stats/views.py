@@ -14,13 +14,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
 from stats import national
+from stats.briefing import briefing, briefing_pdf
+from stats.exports import latest_month, national_csv, national_figures, statistics_workbook
 from stats.forms import RankingForm, ReportUploadForm
 from stats.imports import import_report
 from stats.models import Country, PersonnelType, UNContribution, UNReport
@@ -170,52 +172,6 @@ class SystemView(LoginRequiredMixin, View):
 NATIONAL_PERMISSION = "deployments.view_deployment"
 
 
-def national_figures(user: object, today: datetime.date) -> dict[str, list]:
-    """Every table of the national page, computed once per request."""
-    months = national.reimbursement(user, today)
-    return {
-        "deployed": national.deployed_now(user, today),
-        "dispatched": national.dispatched_per_year(user),
-        "women": national.women_share(user),
-        "months": months,
-        "years": national.reimbursement_by_year(months),
-        "medals": national.medals_due(user, today),
-    }
-
-
-def national_csv(name: str, figures: dict[str, list]) -> tuple[list[str], list[list]] | None:
-    """One table of the national page as a CSV header and rows; None for an unknown name."""
-    if name == "deployed":
-        header = ["mission", "category", "men", "women", "total"]
-        rows = [[r.mission, r.category, r.men, r.women, r.total] for r in figures["deployed"]]
-    elif name == "dispatched":
-        header = ["year", "people", "person_deployments", "people_first_dispatched"]
-        header += ["cumulative_people", "cumulative_person_deployments"]
-        rows = [
-            [r.year, r.people, r.deployments, r.new_people]
-            + [r.cumulative_people, r.cumulative_deployments]
-            for r in figures["dispatched"]
-        ]
-    elif name == "women":
-        header = ["year", "category", "people", "women", "women_percent", "target_percent"]
-        rows = [
-            [r.year, r.category, r.people, r.women, r.share, "" if r.target is None else r.target]
-            for r in figures["women"]
-        ]
-    elif name == "reimbursement":
-        header = ["month", "person_months", "usd_per_person_month", "rate_confirmed", "usd"]
-        rows = [
-            [f"{r.month:%Y-%m}", r.person_months, r.rate or "", r.confirmed, r.amount]
-            for r in figures["months"]
-        ]
-    elif name == "medals":
-        header = ["mission", "qualifying_days", "deployments", "people"]
-        rows = [[r.mission, r.qualifying_days, r.deployments, r.people] for r in figures["medals"]]
-    else:
-        return None
-    return header, rows
-
-
 class NationalView(LoginRequiredMixin, View):
     """/stats/national/: our own figures from the deployments the user may see.
 
@@ -236,8 +192,10 @@ class NationalView(LoginRequiredMixin, View):
             return csv_response(f"national_{export}_{today:%Y-%m-%d}.csv", *table)
         deployed = figures["deployed"]
         parity = national.parity_by_category(figures["women"])
+        latest = latest_month(request.user)
         context = {
             "title": _("National figures"),
+            "briefing_month": f"{latest or today:%Y-%m}",
             "today": today,
             "deployed_total": sum(row.total for row in deployed),
             "deployed_women": sum(row.women for row in deployed),
@@ -261,3 +219,45 @@ class ParityView(LoginRequiredMixin, View):
         series = national.parity_by_category(national.women_share(request.user))
         context = {"title": _("Gender parity"), "series": series}
         return render(request, "stats/parity.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class BriefingView(LoginRequiredMixin, View):
+    """/stats/briefing/<YYYY-MM>.pdf: the one-month briefing for leadership.
+
+    `?month=YYYY-MM` (the national page's month picker) redirects to the month's address.
+    """
+
+    def get(self, request: HttpRequest, month: str = "") -> HttpResponse:
+        if not request.user.has_perm(NATIONAL_PERMISSION):
+            raise PermissionDenied
+        if not month:
+            picked = parse_month(request.GET.get("month"))
+            if picked is None:
+                raise Http404
+            return redirect("stats:briefing", month=f"{picked:%Y-%m}")
+        first = parse_month(month)
+        today = timezone.localdate()
+        if first is None or first > today:
+            raise Http404
+        data = briefing(request.user, first, today)
+        return attachment(briefing_pdf(data), "application/pdf", f"{data.filename}.pdf")
+
+
+class StatisticsWorkbookView(LoginRequiredMixin, View):
+    """/stats/statistics.xlsx: every table of the national page and the latest UN ranking."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(NATIONAL_PERMISSION):
+            raise PermissionDenied
+        today = timezone.localdate()
+        content = statistics_workbook(request.user, today)
+        return attachment(content, XLSX, f"statistics_{today:%Y-%m-%d}.xlsx")

@@ -1,0 +1,96 @@
+"""Statistics pages' times and query counts with the scale data and the imported UN reports.
+
+Usage (from the project root):
+    .venv/bin/python bench/dashboards.py                 # SQLite, bench/bench.sqlite3
+    DB_ENGINE=postgres DB_NAME=blueberet_bench DB_PASSWORD=... .venv/bin/python bench/dashboards.py
+
+Uses the database of bench/pages.py (run that first: it generates 100,000 people and 500,000
+deployments). The UN monthly reports are imported into it once, when no report is there yet.
+Each page is fetched `--repeat` times as the "bench" user; the median and the query count are
+printed beside the sign-in page baseline of the same run. Target: each page under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blueberet.settings")
+if os.environ.get("DB_ENGINE", "sqlite") == "sqlite":
+    os.environ.setdefault("DB_NAME", str(ROOT / "bench" / "bench.sqlite3"))
+os.environ.setdefault("DEBUG", "False")
+
+TARGET_MS = 300
+
+
+def main() -> None:
+    default = Path(os.environ.get("UN_DATA_DIR") or ROOT.parent / "shared" / "data" / "un") / "pdf"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--reports", default=str(default))
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from people.models import Person
+    from stats.imports import import_report
+    from stats.models import UNReport
+
+    settings.ALLOWED_HOSTS = ["*"]
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    user = User.objects.filter(username="bench").first()
+    if user is None or not Person.objects.exists():
+        sys.exit("no scale data: run bench/pages.py first")
+    if not UNReport.objects.exists():
+        files = sorted(Path(args.reports).glob("*.pdf"))
+        if not files:
+            sys.exit(f"no UN reports in {args.reports}")
+        started = time.perf_counter()
+        for path in files:
+            import_report(path)
+        print(f"imported {len(files)} UN reports in {time.perf_counter() - started:.0f} s")
+
+    client = Client()
+    client.force_login(user)
+    pages = [
+        ("baseline: sign-in page", "/login/"),
+        ("national figures", "/stats/national/"),
+        ("gender parity", "/stats/parity/"),
+        ("UN ranking, 2021-01", "/stats/un/ranking/?month=2021-01"),
+        ("UN country history, VNM", "/stats/un/country/VNM/"),
+        ("UN system-wide figures", "/stats/un/system/"),
+    ]
+    print(f"{'page':32} {'median ms':>10} {'queries':>8} {'× baseline':>11} {'< 300 ms':>9}")
+    baseline = None
+    for label, url in pages:
+        times = []
+        queries = 0
+        for _ in range(args.repeat):
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            queries = len(captured.captured_queries)
+        median = statistics.median(times)
+        baseline = baseline or median
+        verdict = "" if url == "/login/" else ("met" if median < TARGET_MS else "MISSED")
+        print(f"{label:32} {median:10.1f} {queries:8d} {median / baseline:11.1f} {verdict:>9}")
+
+
+if __name__ == "__main__":
+    main()
