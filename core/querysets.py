@@ -4,7 +4,7 @@ Every page, search, export and API view asks `Model.objects.restrict(user, actio
 queryset. A model says which of its fields leads to an organisation with the class attribute
 `organisation_path` ("organisation", "person__organisation"; "" for an organisation itself);
 catalogue models (ranks, missions) set it to None and are visible to every user who holds the
-model permission.
+model permission. `also_visible_through` names further paths that grant viewing only.
 """
 
 from __future__ import annotations
@@ -56,7 +56,13 @@ class RestrictedQuerySet(models.QuerySet):
         organisation_path = getattr(self.model, "organisation_path", None)
         if organisation_path is None:
             return self
-        return self.filter(scope_filter(user, organisation_path))
+        condition = scope_filter(user, organisation_path)
+        if action == "view":
+            # Some records are read from a second side too (a certificate by the trainee's own
+            # unit, though the run belongs to the organiser); only the owner changes them.
+            for path in getattr(self.model, "also_visible_through", ()):
+                condition |= scope_filter(user, path)
+        return self.filter(condition)
 
 
 class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.querysets import RestrictedManager, RestrictedQuerySet, scope_filter
+from core.querysets import RestrictedManager
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
@@ -123,32 +123,6 @@ class CourseRun(models.Model):
             raise ValidationError({"ends_on": _("A run cannot end before it starts.")})
 
 
-class EnrolmentQuerySet(RestrictedQuerySet):
-    """Results are seen from two sides: the organiser of the run and the trainee's own unit.
-
-    A surgeon of Hospital 175 trained on a run that the department organised holds a
-    certificate that the hospital's personnel officer must see on the surgeon's page, though
-    the run itself is outside the hospital's scope. Changing results stays with the organiser.
-    """
-
-    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
-        if action != "view":
-            return super().restrict(user, action)
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm("training.view_enrolment"):
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            scope_filter(user, "run__organisation") | scope_filter(user, "person__organisation")
-        )
-
-
-class EnrolmentManager(models.Manager.from_queryset(EnrolmentQuerySet)):  # type: ignore[misc]
-    pass
-
-
 class Enrolment(models.Model):
     """One trainee on one run: our own person, or a foreign officer, with the result.
 
@@ -182,7 +156,11 @@ class Enrolment(models.Model):
     )
 
     organisation_path = "run__organisation"
-    objects = EnrolmentManager()
+    # A surgeon of Hospital 175 trained on a run the department organised holds a certificate
+    # that the hospital's personnel officer must see on the surgeon's page, though the run is
+    # outside the hospital's scope. Changing results stays with the organiser.
+    also_visible_through = ("person__organisation",)
+    objects = RestrictedManager()
     history = HistoricalRecords()
 
     class Meta:
