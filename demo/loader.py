@@ -25,6 +25,7 @@ from demo.units_tables import ensure_unit_types
 from demo.users import ensure_demo_users
 from deployments.models import Deployment, Transition
 from people.models import Person
+from stats import tallies
 from units.models import Position, Rotation, RotationStatus
 from units.services import generate_positions
 
@@ -151,6 +152,8 @@ def load_demo(
         transitions = decisions.transitions(staffing.assignments, deployments)
         _insert(Transition, transitions, admin)
         say(f"{len(deployments)} deployments, {len(transitions)} decisions recorded.")
+        # Written in bulk, without the signals that keep the national figures' tallies.
+        tallies.recount()
 
     made = {
         "people": len(candidates),

@@ -98,6 +98,9 @@ class Deployment(models.Model):
             # The list's default order: the newest page comes from the index, not a sort of
             # every deployment in scope.
             models.Index(fields=["-starts_on", "id"], name="deployment_newest_first"),
+            # Who is out there now, and the national figures' count of those not yet back
+            # (returned_on IS NULL), without reading every returned deployment.
+            models.Index(fields=["state", "returned_on"], name="deployment_by_return"),
         ]
 
     def __str__(self) -> str:

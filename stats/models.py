@@ -190,3 +190,101 @@ class ReimbursementRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.valid_from}: US${self.usd_per_person_month}"
+
+
+# --- tallies of our own deployments -------------------------------------------------------
+# Derived data, not records: recounted from the deployments by stats.tallies whenever an
+# organisation's people or deployments change, so that the national figures read a few
+# thousand grouped rows instead of every deployment. Never edited, so no history is kept.
+
+
+class TallyState(models.Model):
+    """Whether an organisation's tallies are current. No row yet: never counted."""
+
+    organisation = models.OneToOneField(
+        "core.Organisation",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="tally_state",
+    )
+    current = models.BooleanField(default=False)
+    # The latest recorded return among the counted deployments: figures asked for an earlier
+    # day are recounted from the deployments, because these assume every return has passed.
+    settled_until = models.DateField(null=True, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {'current' if self.current else 'stale'}"
+
+
+class YearTally(models.Model):
+    """People and deployments dispatched in one year, by category and sex.
+
+    `category` "" is every category together: a person sent in two categories in one year
+    counts once there. `new_people` (on those rows only) counts people in the year of their
+    first dispatch, so that it adds up to a cumulative count of people.
+    """
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=20, blank=True, choices=Category)
+    sex = models.CharField(max_length=1)
+    people = models.PositiveIntegerField(default=0)
+    deployments = models.PositiveIntegerField(default=0)
+    new_people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "category", "sex"], name="stats_one_year_tally"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year} {self.category or '*'} {self.sex}"
+
+
+class MonthTally(models.Model):
+    """Days served in one calendar month by the deployments whose return is recorded."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()
+    person_days = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="stats_one_month_tally")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m}: {self.person_days} person-days"
+
+
+class MedalTally(models.Model):
+    """Returned deployments that reached their mission's qualifying days for the UN medal.
+
+    `people` counts each person once per mission, however many of their tours qualified.
+    """
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+")
+    qualifying_days = models.PositiveSmallIntegerField()
+    deployments = models.PositiveIntegerField()
+    people = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "mission", "qualifying_days"],
+                name="stats_one_medal_tally",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.mission_id}: {self.deployments}"

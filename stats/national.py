@@ -1,8 +1,10 @@
 """National statistics from our own deployment records (issue 5).
 
-Every figure starts from `Deployment.objects.restrict(user, "view")`, so a ministry counts
-only its own people, and is computed by the database (GROUP BY, COUNT DISTINCT, correlated
-subqueries): Python only walks the few grouped rows, never the deployments themselves.
+Every figure covers the deployments `user` may view (`Deployment.objects.restrict`), so a
+ministry counts only its own people. The counts that no longer change come from the
+per-organisation tallies of stats.tallies; what still changes with the date (deployed now,
+the days and medals of those still out there) is counted from the deployments by the
+database (GROUP BY, COUNT DISTINCT): Python only walks grouped rows, never the deployments.
 
 A deployment counts as dispatched once it reached the mission: state deployed or repatriated.
 Its service runs from the recorded arrival (the planned start when none was recorded) to the
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -22,23 +24,25 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear, Least
+from django.db.models.functions import Coalesce, Least
 
-from deployments.models import Deployment, State
+from deployments.models import Deployment
 from deployments.queries import on_mission
+from missions.models import Mission
 from people.models import Sex
-from stats.models import ParityTarget, ReimbursementRate
+from stats import tallies
+from stats.models import MedalTally, MonthTally, ParityTarget, ReimbursementRate, YearTally
 from units.models import Category
 
-DISPATCHED_STATES = [State.DEPLOYED, State.REPATRIATED]
+DISPATCHED_STATES = tallies.DISPATCHED_STATES
 CATEGORY = "position__rotation__unit_type__category"
 MISSION = "position__rotation__mission__code"
 CATEGORY_LABELS = dict(Category.choices)
@@ -118,37 +122,26 @@ def dispatched_per_year(user: Any) -> list[YearRow]:
     """Per year of arrival: distinct people and person-deployments, and both since the first.
 
     The cumulative count of people cannot add up yearly distinct counts (a person sent in
-    2018 and 2022 would count twice), so each person is counted in the year of their first
-    dispatch, found by a correlated subquery.
+    2018 and 2022 would count twice), so each person also counts as new in the year of their
+    first dispatch, and the cumulative count adds those up.
     """
-    scope = dispatched(user)
-    yearly = (
-        scope.annotate(year=ExtractYear(arrival()))
-        .values("year")
-        .annotate(people=Count("person", distinct=True), deployments=Count("id"))
-        .order_by("year")
-    )
-    first = (
-        Deployment.objects.filter(person=OuterRef("person"), state__in=DISPATCHED_STATES)
-        .annotate(arrived=arrival())
-        .order_by("arrived", "pk")
-        .values("pk")[:1]
-    )
-    firsts = dict(
-        scope.filter(pk=Subquery(first))
-        .annotate(year=ExtractYear(arrival()))
-        .values("year")
-        .annotate(n=Count("id"))
-        .values_list("year", "n")
-    )
-    rows = [YearRow(r["year"], r["people"], r["deployments"]) for r in yearly]
+    scope = tallies.current_for(user)
+    yearly = tallies.summed(YearTally, scope, ["year"], category=tallies.ALL_CATEGORIES)
+    rows = []
     people = deployments = 0
-    for row in rows:
-        row.new_people = firsts.get(row.year, 0)
-        people += row.new_people
-        deployments += row.deployments
-        row.cumulative_people = people
-        row.cumulative_deployments = deployments
+    for found in yearly:
+        people += found["new_people"]
+        deployments += found["deployments"]
+        rows.append(
+            YearRow(
+                year=found["year"],
+                people=found["people"],
+                deployments=found["deployments"],
+                new_people=found["new_people"],
+                cumulative_people=people,
+                cumulative_deployments=deployments,
+            )
+        )
     return rows
 
 
@@ -187,26 +180,25 @@ def women_share(user: Any) -> list[ShareRow]:
     Targets are the UN's policy, the same for every user, so they are read unscoped.
     """
     targets = dict(((t.category, t.year), t.target_percent) for t in ParityTarget.objects.all())
-    grouped = (
-        dispatched(user)
-        .annotate(year=ExtractYear(arrival()))
-        .values("year", CATEGORY)
-        .annotate(
-            people=Count("person", distinct=True),
-            women=Count("person", distinct=True, filter=Q(person__sex=Sex.FEMALE)),
-        )
-        .order_by("year", CATEGORY)
-    )
+    scope = tallies.current_for(user)
+    cells: dict[tuple[int, str], list[int]] = {}
+    for found in tallies.summed(YearTally, scope, ["year", "category", "sex"]):
+        if found["category"] == tallies.ALL_CATEGORIES:
+            continue
+        cell = cells.setdefault((found["year"], found["category"]), [0, 0])
+        cell[0] += found["people"]
+        if found["sex"] == Sex.FEMALE:
+            cell[1] += found["people"]
     return [
         ShareRow(
-            year=row["year"],
-            category=row[CATEGORY],
-            category_label=str(CATEGORY_LABELS.get(row[CATEGORY], row[CATEGORY])),
-            people=row["people"],
-            women=row["women"],
-            target=targets.get((row[CATEGORY], row["year"])),
+            year=year,
+            category=category,
+            category_label=str(CATEGORY_LABELS.get(category, category)),
+            people=people,
+            women=women,
+            target=targets.get((category, year)),
         )
-        for row in grouped
+        for (year, category), (people, women) in cells.items()
     ]
 
 
@@ -233,32 +225,19 @@ def rate_on(rates: list[ReimbursementRate], day: datetime.date) -> Reimbursement
 def reimbursement(user: Any, today: datetime.date) -> list[MonthRow]:
     """Person-months served per calendar month × the rate valid on the month's first day.
 
-    The database counts deployments by first day and by last day of service (two GROUP BYs,
-    at most one row per calendar day); a running sum over the days then gives the people
-    present each day without reading one deployment. A month's person-months are its
-    person-days over its length, so a stay of half of June is half a person-month.
+    A month's person-months are its person-days over its length, so a stay of half of June
+    is half a person-month. Returned deployments' days come from the tallies; the days of
+    those still out there (or all, for a day before the latest recorded return) are counted
+    from the deployments.
     """
-    scope = (
-        dispatched(user)
-        .annotate(first_day=arrival(), last_day=service_end(today))
-        .filter(first_day__lte=F("last_day"))
-    )
-    change: dict[datetime.date, int] = defaultdict(int)
-    for field, sign, shift in (("first_day", 1, 0), ("last_day", -1, 1)):
-        # The day after the last day of service is the first without the person.
-        counted = scope.values(field).annotate(n=Count("id")).values_list(field, "n").order_by()
-        for day, n in counted:
-            change[day + datetime.timedelta(days=shift)] += sign * n
-    if not change:
-        return []
+    scope = tallies.current_for(user)
+    if not scope.answers_for(today):
+        person_days = days_served(dispatched(user), today)
+    else:
+        person_days = days_served(dispatched(user).filter(returned_on__isnull=True), today)
+        for found in tallies.summed(MonthTally, scope, ["month"]):
+            person_days[found["month"]] += found["person_days"]
     rates = list(ReimbursementRate.objects.order_by("valid_from"))
-    person_days: dict[datetime.date, int] = defaultdict(int)
-    day, present = min(change), 0
-    while day <= today:
-        present += change.get(day, 0)
-        if present:
-            person_days[day.replace(day=1)] += present
-        day += datetime.timedelta(days=1)
     rows = []
     for month in sorted(person_days):
         length = calendar.monthrange(month.year, month.month)[1]
@@ -275,6 +254,34 @@ def reimbursement(user: Any, today: datetime.date) -> list[MonthRow]:
             )
         )
     return rows
+
+
+def days_served(deployments: QuerySet[Deployment], today: datetime.date) -> Counter[datetime.date]:
+    """Person-days per calendar month (keyed by its first day) up to `today`.
+
+    The database counts deployments by first day and by last day of service (two GROUP BYs,
+    at most one row per calendar day); a running sum over the days then gives the people
+    present each day without reading one deployment.
+    """
+    scope = deployments.annotate(first_day=arrival(), last_day=service_end(today)).filter(
+        first_day__lte=F("last_day")
+    )
+    change: dict[datetime.date, int] = defaultdict(int)
+    for field, sign, shift in (("first_day", 1, 0), ("last_day", -1, 1)):
+        # The day after the last day of service is the first without the person.
+        counted = scope.values(field).annotate(n=Count("id")).values_list(field, "n").order_by()
+        for day, n in counted:
+            change[day + datetime.timedelta(days=shift)] += sign * n
+    person_days: Counter[datetime.date] = Counter()
+    if not change:
+        return person_days
+    day, present = min(change), 0
+    while day <= today:
+        present += change.get(day, 0)
+        if present:
+            person_days[day.replace(day=1)] += present
+        day += datetime.timedelta(days=1)
+    return person_days
 
 
 def reimbursement_by_year(months: list[MonthRow]) -> list[dict[str, Any]]:
@@ -312,31 +319,85 @@ class MedalRow:
 def medals_due(user: Any, today: datetime.date) -> list[MedalRow]:
     """Per mission, the deployments whose continuous service reached its qualifying days.
 
+    Returned deployments come from the tallies; those still out there are counted from the
+    deployments, their people only where no returned tour at that mission already qualified
+    them (a person earns the mission's medal once). For a day before the latest recorded
+    return, everything is counted from the deployments.
+    """
+    scope = tallies.current_for(user)
+    if not scope.answers_for(today):
+        return medal_rows(medals_counted(dispatched(user), today))
+    found: dict[tuple[str, int], list[int]] = {}
+    for row in tallies.summed(MedalTally, scope, ["mission__code", "qualifying_days"]):
+        key = (row["mission__code"], row["qualifying_days"])
+        found[key] = [row["deployments"], row["people"]]
+    out_there = medals_counted(
+        dispatched(user).filter(returned_on__isnull=True), today, excluding_qualified=True
+    )
+    for key, (deployments, people) in out_there.items():
+        cell = found.setdefault(key, [0, 0])
+        cell[0] += deployments
+        cell[1] += people
+    return medal_rows(found)
+
+
+def medal_rows(found: dict[tuple[str, int], list[int]]) -> list[MedalRow]:
+    return [
+        MedalRow(mission, days, deployments, people)
+        for (mission, days), (deployments, people) in sorted(found.items())
+    ]
+
+
+MEDAL_DAYS = "position__rotation__mission__medal_qualifying_days"
+
+
+def qualified(
+    deployments: QuerySet[Deployment], today: datetime.date, periods: list[int]
+) -> QuerySet[Deployment]:
+    """The deployments whose service up to `today` reached their mission's qualifying days.
+
     Service days count both ends: arriving on 1 January, the 90th day is 31 March. Days are
     compared as durations (end - start >= days - 1), which Django translates for both
     SQLite and PostgreSQL; one condition per distinct qualifying period, because a column
     cannot be turned into an interval portably.
     """
-    days_field = "position__rotation__mission__medal_qualifying_days"
-    scope = dispatched(user).alias(
+    scope = deployments.alias(
         served=ExpressionWrapper(service_end(today) - arrival(), output_field=DurationField())
     )
-    periods = sorted(set(scope.values_list(days_field, flat=True).order_by().distinct()))
-    if not periods:
-        return []
-    qualifies = Q()
+    condition = Q(pk__in=[])
     for days in periods:
-        qualifies |= Q(**{days_field: days}, served__gte=datetime.timedelta(days=days - 1))
+        condition |= Q(**{MEDAL_DAYS: days}, served__gte=datetime.timedelta(days=days - 1))
+    return scope.filter(condition)
+
+
+def medals_counted(
+    deployments: QuerySet[Deployment], today: datetime.date, excluding_qualified: bool = False
+) -> dict[tuple[str, int], list[int]]:
+    """[deployments, people] qualified by `today`, per (mission code, qualifying days).
+
+    With `excluding_qualified`, people count only where none of their returned tours at the
+    mission qualified already (those are in the tallies).
+    """
+    periods = sorted(set(Mission.objects.values_list("medal_qualifying_days", flat=True)))
+    scope = qualified(deployments, today, periods)
+    people = Count("person", distinct=True)
+    if excluding_qualified:
+        returned = qualified(
+            Deployment.objects.filter(state__in=DISPATCHED_STATES, returned_on__isnull=False),
+            today,
+            periods,
+        ).filter(
+            person=OuterRef("person"),
+            position__rotation__mission=OuterRef("position__rotation__mission"),
+        )
+        scope = scope.alias(already=Exists(returned))
+        people = Count("person", distinct=True, filter=Q(already=False))
     grouped = (
-        scope.filter(qualifies)
-        .values(MISSION, days_field)
-        .annotate(deployments=Count("id"), people=Count("person", distinct=True))
+        scope.values(MISSION, MEDAL_DAYS)
+        .annotate(deployments=Count("id"), people=people)
         .order_by(MISSION)
     )
-    return [
-        MedalRow(row[MISSION], row[days_field], row["deployments"], row["people"])
-        for row in grouped
-    ]
+    return {(row[MISSION], row[MEDAL_DAYS]): [row["deployments"], row["people"]] for row in grouped}
 
 
 # --- women's share, for the charts ---------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.signals import bulk_written
 from people.imports.validate import CREATE, UPDATE, Plan
 from people.models import DrivingLicence, MedicalClearance, Passport, Person, PersonLanguage
 
@@ -56,6 +57,7 @@ def apply(plan: Plan, user: Any, progress: Progress | None = None) -> Result:
             writer.update(
                 Person, [row.person for row in updated], fields | {"search_name", "updated"}
             )
+            bulk_written.send(sender=Person, fields=fields)
             for model in DOCUMENT_MODELS:
                 changes = [c for row in plan.rows for c in row.documents if c.model is model]
                 writer.create(model, [c.record for c in changes if c.created])
