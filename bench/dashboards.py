@@ -80,6 +80,8 @@ def main() -> None:
         ("baseline: sign-in page", "/login/"),
         ("national figures", "/stats/national/"),
         ("gender parity", "/stats/parity/"),
+        ("rotations timeline, units", "/stats/rotations/"),
+        ("rotations timeline, all", "/stats/rotations/?kind=all"),
         ("UN ranking, 2021-01", "/stats/un/ranking/?month=2021-01"),
         ("UN country history, VNM", "/stats/un/country/VNM/"),
         ("UN system-wide figures", "/stats/un/system/"),

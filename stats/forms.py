@@ -1,4 +1,4 @@
-"""Forms of the statistics pages: uploading reports, choosing a month and a category."""
+"""Forms of the statistics pages: uploading reports, choosing a month, a category, years."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from missions.models import Mission
 from stats.models import PersonnelType
 
 # The UN's reports are 0.1-0.8 MB; anything far larger is not one of them.
@@ -52,3 +53,47 @@ class RankingForm(forms.Form):
         choices=[("", _("All categories")), *PersonnelType.choices],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+
+
+class TimelineForm(forms.Form):
+    """The rotations timeline's filters; every one may stay empty."""
+
+    KINDS = [
+        ("units", _("Formed units")),
+        ("individual", _("Individual posts")),
+        ("all", _("Units and individual posts")),
+    ]
+    kind = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=KINDS,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    mission = forms.ModelChoiceField(
+        label=_("Mission"),
+        required=False,
+        queryset=Mission.objects.order_by("code"),
+        empty_label=_("All missions"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    first_year = forms.IntegerField(
+        label=_("From"),
+        required=False,
+        min_value=1948,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    last_year = forms.IntegerField(
+        label=_("To"),
+        required=False,
+        min_value=1948,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, last = data.get("first_year"), data.get("last_year")
+        if first and last and last < first:
+            self.add_error("last_year", _("The last year comes before the first."))
+        return data

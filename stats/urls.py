@@ -14,4 +14,5 @@ urlpatterns = [
     path("briefing/<str:month>.pdf", views.BriefingView.as_view(), name="briefing"),
     path("statistics.xlsx", views.StatisticsWorkbookView.as_view(), name="statistics_xlsx"),
     path("parity/", views.ParityView.as_view(), name="parity"),
+    path("rotations/", views.TimelineView.as_view(), name="timeline"),
 ]

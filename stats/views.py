@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from stats import national
+from core.exports import neutralise
+from stats import national, timeline
 from stats.briefing import briefing, briefing_pdf
 from stats.exports import latest_month, national_csv, national_figures, statistics_workbook
-from stats.forms import RankingForm, ReportUploadForm
+from stats.forms import RankingForm, ReportUploadForm, TimelineForm
 from stats.imports import import_report
 from stats.models import Country, PersonnelType, UNContribution, UNReport
 from stats.ranking import (
@@ -35,6 +36,8 @@ from stats.ranking import (
     system_figures,
 )
 from stats.tables import UNReportTable
+from units.models import Rotation, RotationStatus
+from units.queries import set_strength
 
 IMPORT_PERMISSION = "stats.import_unreport"
 
@@ -261,3 +264,78 @@ class StatisticsWorkbookView(LoginRequiredMixin, View):
         today = timezone.localdate()
         content = statistics_workbook(request.user, today)
         return attachment(content, XLSX, f"statistics_{today:%Y-%m-%d}.xlsx")
+
+
+TIMELINE_LANES_PER_PAGE = 8
+TIMELINE_CSV_HEADER = [
+    "unit_type",
+    "mission",
+    "rotation",
+    "organisation",
+    "status",
+    "departure",
+    "return",
+    "dates",
+    "positions",
+    "filled",
+    "women",
+]
+
+
+class TimelineView(LoginRequiredMixin, View):
+    """/stats/rotations/: rotations on a timeline, a lane per unit type and mission.
+
+    Scoped like the rotations list (`units.view_rotation`, by the rotation's organisation).
+    Lanes are paged; `?export=csv` downloads every rotation the filters select.
+    """
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("units.view_rotation"):
+            raise PermissionDenied
+        form = TimelineForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        rotations = Rotation.objects.restrict(request.user, "view")
+        rotations = timeline.only(rotations, filters.get("kind") or "units")
+        if filters.get("mission"):
+            rotations = rotations.filter(mission=filters["mission"])
+        today = timezone.localdate()
+        start, end = timeline.window(rotations, today, filters)
+        chosen = timeline.rotations_between(rotations, start, end)
+        if request.GET.get("export") == "csv":
+            name = f"rotations_{start:%Y}-{end:%Y}.csv"
+            rows = timeline_rows(set_strength(list(chosen)))
+            return csv_response(name, TIMELINE_CSV_HEADER, rows)
+        lanes = Paginator(timeline.lane_keys(chosen), TIMELINE_LANES_PER_PAGE)
+        page = lanes.get_page(request.GET.get("page"))
+        drawn = timeline.layout(timeline.in_lanes(chosen, page.object_list), start, end, today)
+        context = {
+            "title": _("Rotations on a timeline"),
+            "form": form,
+            "page": page,
+            "timeline": drawn,
+            "widths": {"label": timeline.LABEL_WIDTH, "chart": timeline.WIDTH},
+            "statuses": RotationStatus.choices,
+        }
+        return render(request, "stats/timeline.html", context)
+
+
+def timeline_rows(rotations) -> list[list[object]]:  # noqa: ANN001 - a queryset of rotations
+    return [
+        [
+            neutralise(value)
+            for value in (
+                r.unit_type.name,
+                r.mission.code,
+                str(r),
+                str(r.organisation),
+                r.get_status_display(),
+                r.starts_on.isoformat(),
+                r.ends_on.isoformat(),
+                "actual" if r.actual_departure and r.actual_return else "planned",
+                r.position_count,
+                r.filled_count,
+                r.women_count,
+            )
+        ]
+        for r in rotations
+    ]

@@ -43,6 +43,38 @@ def with_strength(queryset: QuerySet[Rotation]) -> QuerySet[Rotation]:
     )
 
 
+def set_strength(rotations: list[Rotation]) -> list[Rotation]:
+    """Give each of `rotations` the three counts of `with_strength`, in two grouped queries.
+
+    For a page of many large rotations: grouping positions and deployments separately by
+    rotation is several times faster than `with_strength`'s one join of both.
+    """
+    ids = [rotation.pk for rotation in rotations]
+    positions = dict(
+        Position.objects.filter(rotation__in=ids)
+        .values("rotation")
+        .annotate(n=Count("id"))
+        .values_list("rotation", "n")
+        .order_by()
+    )
+    filled = {
+        row["position__rotation"]: row
+        for row in Deployment.objects.filter(position__rotation__in=ids, state__in=SERVING_STATES)
+        .values("position__rotation")
+        .annotate(
+            filled=Count("position", distinct=True),
+            women=Count("position", distinct=True, filter=Q(person__sex="F")),
+        )
+        .order_by()
+    }
+    for rotation in rotations:
+        found = filled.get(rotation.pk, {})
+        rotation.position_count = positions.get(rotation.pk, 0)
+        rotation.filled_count = found.get("filled", 0)
+        rotation.women_count = found.get("women", 0)
+    return rotations
+
+
 def with_dates(queryset: QuerySet[Rotation]) -> QuerySet[Rotation]:
     """Annotate the departure and return that count: the actual ones once known."""
     return queryset.annotate(

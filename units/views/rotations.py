@@ -27,6 +27,7 @@ class RotationListView(generic.ObjectListView):
     queryset = rotations
     filterset_class = RotationFilterSet
     table_class = RotationTable
+    template_name = "units/rotation_list.html"
 
 
 class RotationDetailView(generic.ObjectDetailView):
