@@ -201,6 +201,7 @@ class NationalView(LoginRequiredMixin, View):
             "briefing_month": f"{latest or today:%Y-%m}",
             "today": today,
             "deployed_total": sum(row.total for row in deployed),
+            "deployed_men": sum(row.men for row in deployed),
             "deployed_women": sum(row.women for row in deployed),
             "parity": parity,
             "parity_years": national.parity_by_year(parity),

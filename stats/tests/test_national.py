@@ -285,3 +285,17 @@ def test_the_un_figures_pages_link_to_the_national_figures(client, viewer, page)
     client.force_login(viewer)
 
     assert URL in client.get(reverse(page)).content.decode()
+
+
+def test_the_deployed_now_total_row_adds_up_men_women_and_everyone(client, mod, viewer):
+    slots = positions(mod["hospital"], 3)
+    for slot, sex in zip(slots, "MMF", strict=True):
+        deploy(testing.person(mod["hospital"], sex=sex), slot, D(2025, 1, 1), state=State.DEPLOYED)
+    client.force_login(viewer)
+
+    html = client.get(URL).content.decode()
+
+    table = html[html.index('data-testid="deployed"') :]
+    total = table[table.index("<tfoot>") : table.index("</tfoot>")]
+    cells = [cell.split("<")[0] for cell in total.split('class="text-end">')[1:]]
+    assert cells == ["2", "1", "3"]
