@@ -14,9 +14,10 @@ Only deployments whose return is recorded are counted for the days served and th
 their figures no longer change with the date. The few still out there are counted live by
 stats.national on each view.
 
-A recount clears `current` before reading, inside its transaction: a deployment saved
-meanwhile waits on that row (PostgreSQL) or on the database (SQLite), then marks it stale
-again, so a recount never hides a change it did not see.
+A recount locks the organisations' `TallyState` rows (in id order) for its whole
+transaction: a deployment saved meanwhile waits on that row (PostgreSQL) or on the database
+(SQLite), then marks it stale again, so a recount never hides a change it did not see; a
+reader that waited on another's recount finds the rows current and counts nothing again.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def current_for(user: Any) -> Scope:
     stale = [pk for pk, current, _until in states if not current]
     latest = [until for _pk, current, until in states if current and until]
     if stale:
-        latest.extend(day for day in recount(stale).values() if day)
+        latest.extend(day for day in recount(stale, only_stale=True).values() if day)
     return Scope(organisations, max(latest, default=None))
 
 
@@ -199,26 +200,46 @@ def count(organisation_ids: Collection[int] | None) -> Counts:
     return counts
 
 
-def recount(organisation_ids: Collection[int] | None = None) -> dict[int, datetime.date | None]:
+def ensure_states(ids: Collection[int]) -> None:
+    """A `TallyState` row for each organisation, so that a writer marking one stale finds the
+    row and waits on a recount that holds it (organisations get theirs when created)."""
+    TallyState.objects.bulk_create(
+        [TallyState(organisation_id=pk) for pk in ids], ignore_conflicts=True
+    )
+
+
+def recount(
+    organisation_ids: Collection[int] | None = None, *, only_stale: bool = False
+) -> dict[int, datetime.date | None]:
     """Recount the tallies of these organisations (every organisation when None).
 
+    With `only_stale`, organisations that another reader recounted meanwhile are skipped.
     Returns each organisation's latest recorded return, as stored in its `TallyState`.
     """
+    ids = (
+        list(Organisation.objects.values_list("pk", flat=True))
+        if organisation_ids is None
+        else list(organisation_ids)
+    )
+    ensure_states(ids)
     with transaction.atomic():
-        ids = (
-            list(Organisation.objects.values_list("pk", flat=True))
-            if organisation_ids is None
-            else list(organisation_ids)
+        # Held until the end: a deployment saved meanwhile waits to mark its organisation
+        # stale again, after this commit (on SQLite the transaction holds the database).
+        locked = list(
+            TallyState.objects.select_for_update()
+            .filter(organisation_id__in=ids)
+            .order_by("pk")
+            .values_list("pk", "current", "settled_until")
         )
-        TallyState.objects.bulk_create(
-            [TallyState(organisation_id=pk) for pk in ids], ignore_conflicts=True
-        )
-        # Cleared before reading: see the module's note on a deployment saved meanwhile.
-        TallyState.objects.filter(organisation_id__in=ids).update(current=False)
-        counts = count(None if organisation_ids is None else ids)
+        already = {pk: until for pk, current, until in locked if current and only_stale}
+        ids = [pk for pk, _current, _until in locked if pk not in already]
+        if not ids:
+            return already
+        everything = organisation_ids is None and not already
+        counts = count(None if everything else ids)
         for model in (YearTally, MonthTally, MedalTally):
             tallies = model.objects.all()
-            if organisation_ids is not None:
+            if not everything:
                 tallies = tallies.filter(organisation_id__in=ids)
             tallies.delete()
         YearTally.objects.bulk_create(year_rows(counts), batch_size=2000)
@@ -250,7 +271,7 @@ def recount(organisation_ids: Collection[int] | None = None) -> dict[int, dateti
             ["current", "settled_until", "counted_at"],
             batch_size=500,
         )
-    return {pk: counts.settled_until.get(pk) for pk in ids}
+    return {**already, **{pk: counts.settled_until.get(pk) for pk in ids}}
 
 
 def year_rows(counts: Counts) -> Iterable[YearTally]:

@@ -22,6 +22,8 @@ FORMED_UNITS = [Category.TROOPS, Category.FORMED_POLICE]
 WIDTH = 1000  # the bars' area, in the drawing's own units (the SVG scales it to the page)
 LABEL_WIDTH = 230  # the lane names, left of the bars
 DEFAULT_YEARS = 12
+# Names first, for the reader; ids last, so that two unit types of one name keep one order.
+LANE_ORDER = ["unit_type__name", "mission__code", "unit_type_id", "mission_id"]
 ROW_HEIGHT = 22
 LANE_GAP = 12
 
@@ -81,7 +83,7 @@ def rotations_between(
         )
         .filter(departs__lte=end, returns__gte=start)
         .select_related("unit_type", "mission", "organisation")
-        .order_by("unit_type__name", "mission__code", "planned_departure", "number")
+        .order_by(*LANE_ORDER, "departs", "number")
     )
 
 
@@ -98,9 +100,7 @@ def only(rotations: QuerySet[Rotation], kind: str) -> QuerySet[Rotation]:
 def lane_keys(rotations: QuerySet[Rotation]) -> list[tuple[int, int]]:
     """(unit type id, mission id) of every lane, in the order the lanes are drawn."""
     return list(
-        rotations.order_by("unit_type__name", "mission__code")
-        .values_list("unit_type_id", "mission_id")
-        .distinct()
+        rotations.order_by(*LANE_ORDER).values_list("unit_type_id", "mission_id").distinct()
     )
 
 
@@ -127,9 +127,9 @@ def layout(
         # The first row free by this departure; a new row when every one is still out.
         row = next((index for index, last in enumerate(ends) if last < departs), len(ends))
         if row == len(ends):
-            ends.append(returns)
+            ends.append(max(departs, returns))
         else:
-            ends[row] = returns
+            ends[row] = max(departs, returns)
         left = x(departs)
         lane.bars.append(
             Bar(

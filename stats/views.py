@@ -294,7 +294,9 @@ class TimelineView(LoginRequiredMixin, View):
         if not request.user.has_perm("units.view_rotation"):
             raise PermissionDenied
         form = TimelineForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
+        valid = form.is_valid() if form.is_bound else True
+        # A field in error is left out of cleaned_data; the other filters still apply.
+        filters = getattr(form, "cleaned_data", {})
         rotations = Rotation.objects.restrict(request.user, "view")
         rotations = timeline.only(rotations, filters.get("kind") or "units")
         if filters.get("mission"):
@@ -302,7 +304,7 @@ class TimelineView(LoginRequiredMixin, View):
         today = timezone.localdate()
         start, end = timeline.window(rotations, today, filters)
         chosen = timeline.rotations_between(rotations, start, end)
-        if request.GET.get("export") == "csv":
+        if request.GET.get("export") == "csv" and valid:
             name = f"rotations_{start:%Y}-{end:%Y}.csv"
             rows = timeline_rows(set_strength(list(chosen)))
             return csv_response(name, TIMELINE_CSV_HEADER, rows)
@@ -317,7 +319,7 @@ class TimelineView(LoginRequiredMixin, View):
             "widths": {"label": timeline.LABEL_WIDTH, "chart": timeline.WIDTH},
             "statuses": RotationStatus.choices,
         }
-        return render(request, "stats/timeline.html", context)
+        return render(request, "stats/timeline.html", context, status=200 if valid else 400)
 
 
 def timeline_rows(rotations) -> list[list[object]]:  # noqa: ANN001 - a queryset of rotations

@@ -49,24 +49,29 @@ def set_strength(rotations: list[Rotation]) -> list[Rotation]:
     For a page of many large rotations: grouping positions and deployments separately by
     rotation is several times faster than `with_strength`'s one join of both.
     """
+    positions: dict[int, int] = {}
+    filled: dict[int, dict[str, int]] = {}
     ids = [rotation.pk for rotation in rotations]
-    positions = dict(
-        Position.objects.filter(rotation__in=ids)
-        .values("rotation")
-        .annotate(n=Count("id"))
-        .values_list("rotation", "n")
-        .order_by()
-    )
-    filled = {
-        row["position__rotation"]: row
-        for row in Deployment.objects.filter(position__rotation__in=ids, state__in=SERVING_STATES)
-        .values("position__rotation")
-        .annotate(
-            filled=Count("position", distinct=True),
-            women=Count("position", distinct=True, filter=Q(person__sex="F")),
+    # In chunks: a whole export's ids in one IN () would pass SQLite's parameter limit.
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        positions.update(
+            Position.objects.filter(rotation__in=chunk)
+            .values("rotation")
+            .annotate(n=Count("id"))
+            .values_list("rotation", "n")
+            .order_by()
         )
-        .order_by()
-    }
+        served = Deployment.objects.filter(position__rotation__in=chunk, state__in=SERVING_STATES)
+        for row in (
+            served.values("position__rotation")
+            .annotate(
+                filled=Count("position", distinct=True),
+                women=Count("position", distinct=True, filter=Q(person__sex="F")),
+            )
+            .order_by()
+        ):
+            filled[row["position__rotation"]] = row
     for rotation in rotations:
         found = filled.get(rotation.pk, {})
         rotation.position_count = positions.get(rotation.pk, 0)

@@ -22,7 +22,7 @@ from people.imports import apply as writing
 from people.imports.testing import table, xlsx_bytes
 from people.imports.validate import check
 from people.models import Person, Sex
-from stats import national
+from stats import national, tallies
 from stats.models import TallyState, YearTally
 from stats.tests.test_national import deploy, positions
 
@@ -262,3 +262,37 @@ def test_a_people_import_that_changes_sex_or_organisation_is_counted_again(
     writing.apply(check(path, path.name, officer), officer)
 
     assert [r.women for r in national.women_share(viewer)] == [1]
+
+
+def test_a_nomination_leaves_the_tallies_current(mod, viewer):
+    deploy(testing.person(mod["hospital"]), positions(mod["hospital"], 1)[0], D(2019, 1, 1), None)
+    national.dispatched_per_year(viewer)
+
+    nominated = deploy(
+        testing.person(mod["hospital"]),
+        positions(mod["hospital"], 1)[0],
+        None,
+        state=State.NOMINATED,
+        starts_on=D(2027, 1, 1),
+    )
+    nominated.state = State.SCREENED
+    nominated.save()
+
+    assert TallyState.objects.get(organisation=mod["hospital"]).current
+
+
+def test_every_organisation_has_its_state_row_from_the_start(mod, mps):
+    organisations = set(Organisation.objects.values_list("pk", flat=True))
+
+    assert set(TallyState.objects.values_list("organisation", flat=True)) == organisations
+
+
+def test_a_reader_that_waited_on_another_recount_counts_nothing_again(mod, viewer):
+    deploy(testing.person(mod["hospital"]), positions(mod["hospital"], 1)[0], D(2019, 1, 1), None)
+    national.dispatched_per_year(viewer)  # counts the stale organisations
+    counted = TallyState.objects.get(organisation=mod["hospital"]).counted_at
+
+    # As if this reader had found the organisation stale just before another recounted it.
+    tallies.recount([mod["hospital"].pk], only_stale=True)
+
+    assert TallyState.objects.get(organisation=mod["hospital"]).counted_at == counted

@@ -174,13 +174,34 @@ def test_the_years_default_to_the_first_departure_and_next_year(client, viewer, 
     assert drawn.end.year == datetime.date.today().year + 1
 
 
-def test_years_in_the_wrong_order_are_refused_on_the_field(client, viewer, rotations):
+def test_years_in_the_wrong_order_are_refused_on_the_field_and_the_rest_still_filters(
+    client, viewer, rotations
+):
     client.force_login(viewer)
+    asked = {"kind": "all", "mission": rotations["observer"].mission_id}
 
-    response = client.get(URL, {"first_year": 2024, "last_year": 2020})
+    response = client.get(URL, {**asked, "first_year": 2018, "last_year": 2010})
+    export = client.get(URL, {**asked, "first_year": 2018, "last_year": 2010, "export": "csv"})
 
+    assert response.status_code == 400
     assert "The last year comes before the first." in response.content.decode()
     assert 'data-testid="error-last_year"' in response.content.decode()
+    assert lanes(response) == ["Military Observer · MINUSCA"]
+    # No CSV that looks filtered but is not: the page with the error instead.
+    assert export.status_code == 400
+    assert export["Content-Type"].startswith("text/html")
+
+
+def test_two_unit_types_of_one_name_keep_two_lanes_in_a_stable_order(client, viewer, mod):
+    place = testing.mission("UNMISS")
+    twins = [testing.unit_type(f"twin-{n}", positions=1, name="Signals Company") for n in (1, 2)]
+    for kind in reversed(twins):
+        testing.rotation(mod["hospital"], 1, unit_type=kind, mission=place)
+    client.force_login(viewer)
+
+    drawn = client.get(URL, {"first_year": 2020}).context["timeline"]
+
+    assert [lane.bars[0].rotation.unit_type_id for lane in drawn.lanes] == [t.pk for t in twins]
 
 
 def test_the_csv_lists_every_rotation_of_the_filters_with_its_strength(client, viewer, rotations):
