@@ -35,8 +35,8 @@ def un_pdf(un_data):
 
 
 def stats_user(username: str, *codenames: str):
-    """A signed-in user holding exactly these stats permissions (the roles do not grant
-    them yet; see the report to the lead)."""
+    """A user holding exactly these stats permissions and no role, so that a test shows
+    which permission a page needs."""
     from django.contrib.auth.models import Permission, User
 
     user = User.objects.create_user(username=username, password="pass-word-42")

@@ -1,4 +1,5 @@
-"""The main path in Chromium: upload a report, see it listed, read the month's ranking."""
+"""The main path in Chromium: upload a report, see it listed, read the month's ranking and
+see the dashboards change."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ def test_an_importer_uploads_a_report_and_reads_the_ranking(page, sign_in, un_pd
         "importer", "view_unreport", "view_uncontribution", "view_country", "import_unreport"
     )
     sign_in(user)
+    page.goto("/stats/un/system/")
+    assert "2021-01" not in page.locator("[data-testid=system]").inner_text()
 
     page.goto("/stats/un/reports/")
     page.set_input_files("input[type=file]", str(un_pdf("2021_01")))
@@ -28,3 +31,13 @@ def test_an_importer_uploads_a_report_and_reads_the_ranking(page, sign_in, un_pd
     assert "Viet Nam" in own.inner_text()
     first = page.locator("[data-testid=ranking] tbody tr").first.inner_text()
     assert first.split() == ["1", "Bangladesh", "6711", "317", "4.7", "%"]
+
+    # The dashboards changed with it: the system figures have the month, and our country's
+    # history charts its rank from the table beside the chart.
+    page.goto("/stats/un/system/")
+    assert "2021-01" in page.locator("[data-testid=system]").inner_text()
+    page.goto("/stats/un/country/VNM/")
+    assert "2021-01" in page.locator("[data-testid=history]").inner_text()
+    page.locator("[data-chart-for=history-table] canvas").wait_for()
+    drawn = page.evaluate("() => document.querySelector('[data-testid=history]').chart.data")
+    assert drawn["labels"] == ["2021-01"]
