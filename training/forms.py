@@ -131,7 +131,7 @@ class EnrolmentResultForm(BaseModelForm):
 
 class BaseResultFormSet(BaseModelFormSet):
     def clean(self) -> None:
-        """A certificate number is given once: in the grid and across every run."""
+        """A certificate number is given once in the grid (Enrolment.clean checks the others)."""
         super().clean()
         numbers: dict[str, int] = {}
         for index, form in enumerate(self.forms):
@@ -146,18 +146,8 @@ class BaseResultFormSet(BaseModelFormSet):
                     _("Also given on row %(row)d of this grid.") % {"row": numbers[number] + 1},
                 )
             numbers.setdefault(number, index)
-        if not numbers:
-            return
-        ids = [form.instance.pk for form in self.forms]
-        elsewhere = set(
-            Enrolment.objects.filter(certificate_number__in=numbers)
-            .exclude(pk__in=ids)
-            .values_list("certificate_number", flat=True)
-        )
-        for number in elsewhere:
-            self.forms[numbers[number]].add_error(
-                "certificate_number", _("This number is already on another certificate.")
-            )
+        # A number already on another run's certificate is refused by Enrolment.clean(),
+        # which each row's form runs.
 
 
 def result_formset(can_delete: bool) -> type[BaseModelFormSet]:

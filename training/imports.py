@@ -200,6 +200,7 @@ class RunImport:
         self.enrolled = list(run.enrolments.select_related("person", "run__course"))
         self.errors: list[str] = []
         self.seen: dict[Any, int] = {}
+        self.certificates: dict[str, int] = {}  # certificate number: the row that gave it
 
     def error(self, row: int, column: str | None, message: str) -> None:
         if column:
@@ -282,6 +283,13 @@ class RunImport:
                 clean = False
         if not clean:
             return False
+        number = enrolment.certificate_number
+        if number and number in self.certificates:
+            message = _("Also given on row %(row)d.") % {"row": self.certificates[number]}
+            self.error(row, "certificate_number", message)
+            return False
+        if number:
+            self.certificates[number] = row
         try:
             enrolment.clean_fields(exclude=["run", "person"])
             enrolment.clean()

@@ -211,8 +211,15 @@ class Enrolment(models.Model):
             errors["certificate_issued_on"] = _("Give the date the certificate was issued.")
         if self.certificate_issued_on and not self.is_pass():
             errors["certificate_number"] = _("Only a trainee who passed gets a certificate.")
+        elif self.certificate_number and self.certificate_number_taken():
+            errors["certificate_number"] = _("This number is already on another certificate.")
         if errors:
             raise ValidationError(errors)
+
+    def certificate_number_taken(self) -> bool:
+        """Whether another trainee's certificate, of any run, carries this number."""
+        others = Enrolment.objects.filter(certificate_number=self.certificate_number)
+        return others.exclude(pk=self.pk).exists() if self.pk else others.exists()
 
     def is_pass(self) -> bool:
         return self.attended and self.score is not None and self.score >= self.run.course.pass_mark

@@ -121,6 +121,27 @@ def test_a_result_is_recorded_with_the_forms_rules(training_officer, run, mod):
     assert passed.json()["certificate_expires_on"] == "2028-03-13"
 
 
+def test_a_certificate_number_already_given_is_refused_over_the_api(training_officer, run, mod):
+    first, second = trainees(run, mod["hospital"], 2)
+    client = api(training_officer)
+    certificate = {
+        "score": "90",
+        "certificate_number": "C-7",
+        "certificate_issued_on": "2025-03-14",
+    }
+    urls = [reverse("api:enrolment-detail", args=[e.pk]) for e in (first, second)]
+
+    given = client.patch(urls[0], certificate, HTTP_IF_MATCH=client.get(urls[0])["ETag"])
+    again = client.patch(urls[1], certificate, HTTP_IF_MATCH=client.get(urls[1])["ETag"])
+
+    assert given.status_code == 200, given.content
+    assert again.status_code == 400
+    assert again.json() == {
+        "certificate_number": ["This number is already on another certificate."]
+    }
+    assert Enrolment.objects.filter(certificate_number="C-7").count() == 1
+
+
 def test_assessments_are_recorded_through_the_rules_and_a_retake_waits(
     training_officer, rules, mod, police_officer_user
 ):

@@ -204,3 +204,29 @@ def test_a_file_of_the_downloaded_template_imports_back_unchanged(
     response = upload(client, run, SimpleUploadedFile("results.xlsx", template))
     assert response.status_code == 302
     assert run.enrolments.filter(score=80).count() == 3
+
+
+def test_a_certificate_number_given_twice_or_already_given_is_refused_by_row(
+    client, mod, run, training_officer
+):
+    first, second, third, holder = trainees(run, mod["hospital"], 4)
+    Enrolment.objects.filter(pk=holder.pk).update(
+        score=90, passed=True, certificate_number="C-1", certificate_issued_on="2025-03-14"
+    )
+    client.force_login(training_officer)
+    response = upload(
+        client,
+        run,
+        csv_file(
+            "service_number;score;attended;certificate_number;certificate_issued_on\n"
+            f"{first.person.service_number};90;yes;C-2;14/03/2025\n"
+            f"{second.person.service_number};90;yes;C-2;14/03/2025\n"
+            f"{third.person.service_number};90;yes;C-1;14/03/2025\n"
+        ),
+    )
+
+    assert response.context["report"].errors == [
+        "Row 3, certificate_number: Also given on row 2.",
+        "Row 4, certificate_number: This number is already on another certificate.",
+    ]
+    assert not Enrolment.objects.filter(certificate_number="C-2").exists()

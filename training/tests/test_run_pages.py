@@ -326,3 +326,34 @@ def test_a_run_with_results_is_not_deleted_and_an_empty_one_is(client, mod, run,
     run.enrolments.update(score=None)
     client.post(f"/training/runs/{run.pk}/delete/")
     assert not CourseRun.objects.filter(pk=run.pk).exists()
+
+
+def test_it_refuses_a_certificate_number_already_given_on_another_run(
+    client, mod, run, training_officer
+):
+    other_run = CourseRun.objects.create(
+        course=run.course,
+        organisation=run.organisation,
+        starts_on=run.starts_on,
+        ends_on=run.ends_on,
+        place=run.place,
+        capacity=5,
+    )
+    (holder,) = trainees(other_run, mod["hospital"], 1)
+    Enrolment.objects.filter(pk=holder.pk).update(
+        score=90, passed=True, certificate_number="C-9", certificate_issued_on=run.ends_on
+    )
+    trainees(run, mod["hospital"], 1)
+    certificate = {
+        "score": "90",
+        "certificate_number": "C-9",
+        "certificate_issued_on": "2025-03-14",
+    }
+    client.force_login(training_officer)
+
+    response = client.post(
+        f"/training/runs/{run.pk}/results/", grid_data(ordered(run), row0=certificate)
+    )
+
+    assert "This number is already on another certificate." in response.content.decode()
+    assert Enrolment.objects.filter(certificate_number="C-9").count() == 1
