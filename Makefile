@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run on two workers: the machines have two cores.
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint migrate demo bench clean schema
+.PHONY: run test lint migrate demo bench clean schema messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Blue Beret needs $(PYTHON)"; exit 1; }
@@ -53,3 +53,11 @@ bench: $(STAMP)
 # (scripts/check_schema.sh). Run after changing a serializer, a view set or a filterset.
 schema: $(STAMP)
 	$(PY) manage.py spectacular --validate --file schema/openapi.yaml
+
+# The Vietnamese catalogues: gather new strings into each app's locale/vi/.../django.po, then,
+# once they are translated, compile the .mo files (both committed). Needs GNU gettext
+# (apt-get install gettext); running the application does not.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=bench \
+		--ignore=staticfiles --ignore=test-artifacts --ignore="*/tests/*"
+	$(PY) manage.py compilemessages -l vi --ignore=.venv

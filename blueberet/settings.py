@@ -130,7 +130,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = os.getenv("LANGUAGE_CODE", "en")
-LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt"), ("fr", "Français")]
+# Only languages with a translated catalogue are offered: French joins once translated.
+LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True

@@ -15,6 +15,8 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("stats/", include("stats.urls")),
     path("api/", include("blueberet.api")),
+    # The language switch (Django's set_language view): English or Vietnamese.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

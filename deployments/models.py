@@ -79,6 +79,7 @@ class Deployment(models.Model):
     class Meta:
         ordering = ["-starts_on", "pk"]
         verbose_name = _("deployment")
+        verbose_name_plural = _("deployments")
         permissions = [("approve_deployment", _("Can record decisions on deployments"))]
         constraints = [
             # The database's own guard against a position filled twice; the workflow checks
@@ -143,6 +144,7 @@ class Transition(models.Model):
     class Meta:
         ordering = ["deployment", "at", "pk"]
         verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
 
     def __str__(self) -> str:
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"

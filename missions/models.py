@@ -47,6 +47,7 @@ class Mission(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("mission")
+        verbose_name_plural = _("missions")
 
     def __str__(self) -> str:
         return self.code
@@ -86,6 +87,7 @@ class Location(models.Model):
     class Meta:
         ordering = ["mission__code", "name"]
         verbose_name = _("location")
+        verbose_name_plural = _("locations")
         constraints = [
             models.UniqueConstraint(fields=["mission", "name"], name="location_unique_in_mission")
         ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.querysets import RestrictedManager
@@ -75,6 +76,7 @@ class Rank(models.Model):
     class Meta:
         ordering = ["service", "grade"]
         verbose_name = _("rank")
+        verbose_name_plural = _("ranks")
         constraints = [
             models.UniqueConstraint(fields=["service", "name"], name="rank_unique_per_service")
         ]
@@ -111,6 +113,7 @@ class Language(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("language")
+        verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
         return self.name
@@ -259,6 +262,7 @@ class PersonLanguage(PersonRecord):
         default_related_name = "languages"
         ordering = ["language__name"]
         verbose_name = _("language skill")
+        verbose_name_plural = _("language skills")
         constraints = [
             models.UniqueConstraint(fields=["person", "language"], name="person_language_unique")
         ]
@@ -291,6 +295,7 @@ class LanguageTestResult(PersonRecord):
         default_related_name = "language_tests"
         ordering = ["-tested_on"]
         verbose_name = _("language test result")
+        verbose_name_plural = _("language test results")
 
     def __str__(self) -> str:
         return f"{self.test_name} {self.language} {self.tested_on}"
@@ -328,6 +333,7 @@ class DrivingLicence(ExpiringRecord):
         default_related_name = "driving_licences"
         ordering = ["-issued_on"]
         verbose_name = _("driving licence")
+        verbose_name_plural = _("driving licences")
 
     def __str__(self) -> str:
         return _("Driving licence %(category)s") % {"category": self.category}
@@ -360,6 +366,7 @@ class Passport(ExpiringRecord):
         default_related_name = "passports"
         ordering = ["-expires_on"]
         verbose_name = _("passport")
+        verbose_name_plural = _("passports")
         constraints = [models.UniqueConstraint(fields=["number"], name="passport_number_unique")]
 
     def __str__(self) -> str:
@@ -393,6 +400,7 @@ class MedicalClearance(ExpiringRecord):
         default_related_name = "medical_clearances"
         ordering = ["-examined_on"]
         verbose_name = _("medical clearance")
+        verbose_name_plural = _("medical clearances")
 
     def __str__(self) -> str:
         return _("Medical %(result)s, %(date)s") % {
@@ -426,7 +434,7 @@ class Screening(PersonRecord):
         _("status"), max_length=20, choices=ScreeningStatus, default=ScreeningStatus.PENDING
     )
     screened_on = models.DateField(_("date"))
-    screened_by = models.CharField(_("by"), max_length=120)
+    screened_by = models.CharField(pgettext_lazy("screening authority", "by"), max_length=120)
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
@@ -434,6 +442,7 @@ class Screening(PersonRecord):
         default_related_name = "screenings"
         ordering = ["-screened_on"]
         verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_status_display()}"

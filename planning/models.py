@@ -162,6 +162,7 @@ class Requirement(models.Model):
     class Meta:
         ordering = ["kind", "pk"]
         verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
 
     def __str__(self) -> str:
         return self.describe()
@@ -265,6 +266,7 @@ class Waiver(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("waiver")
+        verbose_name_plural = _("waivers")
 
     def __str__(self) -> str:
         return _("Waiver for %(deployment)s") % {"deployment": self.deployment}

@@ -73,6 +73,7 @@ class Course(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("course")
+        verbose_name_plural = _("courses")
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
@@ -111,6 +112,7 @@ class CourseRun(models.Model):
     class Meta:
         ordering = ["-starts_on", "course__code"]
         verbose_name = _("course run")
+        verbose_name_plural = _("course runs")
 
     def __str__(self) -> str:
         return f"{self.course.code} {self.starts_on:%Y-%m-%d}"
@@ -166,6 +168,7 @@ class Enrolment(models.Model):
     class Meta:
         ordering = ["run", "person__search_name", "foreign_name"]
         verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "person"],
@@ -268,6 +271,7 @@ class AssessmentRule(models.Model):
     class Meta:
         ordering = ["kind"]
         verbose_name = _("assessment rule")
+        verbose_name_plural = _("assessment rules")
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -317,6 +321,7 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-assessed_on"]
         verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
         indexes = [models.Index(fields=["person", "kind", "passed", "valid_until"])]
 
     def __str__(self) -> str:

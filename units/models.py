@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -91,6 +93,7 @@ class UnitType(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("unit type")
+        verbose_name_plural = _("unit types")
 
     def __str__(self) -> str:
         return self.name
@@ -117,6 +120,7 @@ class UnitTypePosition(PositionFields):
     class Meta:
         ordering = ["unit_type", "order", "pk"]
         verbose_name = _("table position")
+        verbose_name_plural = _("table positions")
 
     def __str__(self) -> str:
         return f"{self.role} ×{self.count}"
@@ -226,6 +230,7 @@ class Rotation(models.Model):
     class Meta:
         ordering = ["-planned_departure", "unit_type__name", "number"]
         verbose_name = _("rotation")
+        verbose_name_plural = _("rotations")
         constraints = [
             models.UniqueConstraint(
                 fields=["unit_type", "mission", "number"],
@@ -291,7 +296,10 @@ class Rotation(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.name:
-            self.name = self.default_name()
+            # Stored, and printed on the UN nominal roll: in the site's language, not in the
+            # language of whoever happened to create the rotation.
+            with translation.override(settings.LANGUAGE_CODE):
+                self.name = str(self.default_name())
         super().save(*args, **kwargs)
 
 
@@ -316,6 +324,7 @@ class Position(PositionFields):
     class Meta:
         ordering = ["rotation", "number"]
         verbose_name = _("position")
+        verbose_name_plural = _("positions")
         constraints = [
             models.UniqueConstraint(fields=["rotation", "number"], name="position_number_unique")
         ]

@@ -23,7 +23,7 @@ class PlanRun(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
     weights = models.JSONField(_("weights"), default=dict)
     rest_months = models.PositiveSmallIntegerField(_("rest period (months)"), default=12)
     specialty_required = models.BooleanField(_("specialty required"), default=True)

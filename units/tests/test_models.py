@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from core import testing
 from missions.models import Location
@@ -85,6 +86,14 @@ def test_the_same_number_is_free_in_another_mission(mod):
 def test_it_names_a_rotation_after_its_unit_type_and_number(mod):
     rotation = testing.rotation(mod["hospital"], number=6, with_positions=False)
     assert rotation.name == "Level-2 Field Hospital Rotation 6"
+
+
+def test_a_rotation_made_by_a_user_reading_vietnamese_is_still_named_in_english(mod):
+    with translation.override("vi"):
+        rotation = testing.rotation(mod["hospital"], number=7, with_positions=False)
+
+    # The name is stored and printed on the UN nominal roll.
+    assert rotation.name == "Level-2 Field Hospital Rotation 7"
 
 
 def test_the_next_number_follows_the_highest(mod):
