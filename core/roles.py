@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-ADMINISTRATOR = "Administrator"
-PERSONNEL_OFFICER = "Personnel officer"
-PLANNER = "Planner"
-APPROVER = "Approver"
-VIEWER = "Viewer"
-TRAINING_OFFICER = "Training officer"
+# Group names are stored in English (data an administrator may rename); pages show them
+# through the catalogue, which is why they are marked here.
+ADMINISTRATOR = gettext_noop("Administrator")
+PERSONNEL_OFFICER = gettext_noop("Personnel officer")
+PLANNER = gettext_noop("Planner")
+APPROVER = gettext_noop("Approver")
+VIEWER = gettext_noop("Viewer")
+TRAINING_OFFICER = gettext_noop("Training officer")
 
 ROLE_DESCRIPTIONS = {
     ADMINISTRATOR: _("Manages users, organisations and catalogues; may change every record."),

@@ -88,6 +88,7 @@ def test_a_user_who_chooses_vietnamese_reads_the_pages_in_vietnamese(client, vie
     assert '<html lang="vi">' in html
     assert "Đăng xuất" in html  # Sign out
     assert "Sign out" not in html
+    assert "· Người xem" in html  # the role, stored in English as "Viewer"
 
 
 def test_a_vietnamese_browser_gets_vietnamese_before_anyone_chooses(client, db):
