@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/readiness.py
 	$(PY) bench/people_import.py
 	$(PY) bench/planner.py
+	$(PY) bench/un_import.py
 	$(PY) bench/dashboards.py
 
 # The REST API's OpenAPI schema, committed so that CI can tell when code and schema disagree
