@@ -5,10 +5,11 @@ the figures read small tables instead (`YearTally`, `MonthTally`, `MedalTally`),
 organisation: a person belongs to one organisation, so adding organisations' counts of
 distinct people never counts anyone twice.
 
-Freshness: saving or deleting a deployment or a person (see stats.signals) marks the
-organisation's `TallyState` not current; the next reader recounts only the organisations
-that are not current, in one pass over their deployments. Bulk writes that bypass signals
-(demo data, the people import) call `mark_all_stale()`.
+Freshness: saving or deleting a deployment that reached its mission, or a person (see
+stats.signals), marks the organisation's `TallyState` not current; the next reader recounts
+only the organisations that are not current, in one pass over their deployments. Bulk
+writes that send no post_save send core.signals.bulk_written (the people import) or
+recount themselves (demo and scale data).
 
 Only deployments whose return is recorded are counted for the days served and the medals:
 their figures no longer change with the date. The few still out there are counted live by
