@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stats.models import UNReport
 
@@ -13,7 +14,7 @@ class UNReportTable(tables.Table):
     as_of = tables.DateColumn("d/m/Y", verbose_name=_("As of"))
     file_name = tables.Column(verbose_name=_("File"))
     layout = tables.Column(verbose_name=_("Layout"))
-    page_count = tables.Column(verbose_name=_("Pages"))
+    page_count = tables.Column(verbose_name=pgettext_lazy("page count", "Pages"))
     total = tables.Column(verbose_name=_("Total"))
     female = tables.Column(verbose_name=_("Female"), default="—")
     printed_total = tables.Column(verbose_name=_("Printed grand total"), default="—")
