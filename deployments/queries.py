@@ -27,10 +27,15 @@ def on_mission(day: datetime.date) -> Q:
 
 
 def deployed_now_by_mission(user: Any, day: datetime.date) -> list[dict[str, Any]]:
-    """People in the field on `day`, counted by mission and personnel category."""
+    """People in the mission area on `day` (see `on_mission`), by mission and category.
+
+    The home page and the national figures both count from here, so they always agree.
+    """
+    from units.models import Category
+
     rows = (
         Deployment.objects.restrict(user, "view")
-        .filter(state=State.DEPLOYED, starts_on__lte=day)
+        .filter(on_mission(day))
         .values(
             "position__rotation__mission__code",
             "position__rotation__mission_id",
@@ -39,13 +44,12 @@ def deployed_now_by_mission(user: Any, day: datetime.date) -> list[dict[str, Any
         .annotate(total=Count("id"), women=Count("id", filter=Q(person__sex="F")))
         .order_by("position__rotation__mission__code", "position__rotation__unit_type__category")
     )
-    from units.models import Category
-
     labels = dict(Category.choices)
     return [
         {
             "mission": row["position__rotation__mission__code"],
             "mission_id": row["position__rotation__mission_id"],
+            "category_code": row["position__rotation__unit_type__category"],
             "category": labels.get(row["position__rotation__unit_type__category"], ""),
             "total": row["total"],
             "women": row["women"],

@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 
 from deployments.models import Deployment
-from deployments.queries import on_mission
+from deployments.queries import deployed_now_by_mission
 from missions.models import Mission
 from people.models import Sex
 from stats import tallies
@@ -83,25 +83,15 @@ class DeployedRow:
 
 def deployed_now(user: Any, today: datetime.date) -> list[DeployedRow]:
     """People in the mission area on `today`, by mission, personnel category and sex."""
-    grouped = (
-        Deployment.objects.restrict(user, "view")
-        .filter(on_mission(today))
-        .values(MISSION, CATEGORY)
-        .annotate(
-            women=Count("id", filter=Q(person__sex=Sex.FEMALE)),
-            men=Count("id", filter=~Q(person__sex=Sex.FEMALE)),
-        )
-        .order_by(MISSION, CATEGORY)
-    )
     return [
         DeployedRow(
-            mission=row[MISSION],
-            category=row[CATEGORY],
-            category_label=str(CATEGORY_LABELS.get(row[CATEGORY], row[CATEGORY])),
-            men=row["men"],
+            mission=row["mission"],
+            category=row["category_code"],
+            category_label=str(row["category"] or row["category_code"]),
+            men=row["total"] - row["women"],
             women=row["women"],
         )
-        for row in grouped
+        for row in deployed_now_by_mission(user, today)
     ]
 
 
