@@ -299,3 +299,37 @@ def test_the_deployed_now_total_row_adds_up_men_women_and_everyone(client, mod, 
     total = table[table.index("<tfoot>") : table.index("</tfoot>")]
     cells = [cell.split("<")[0] for cell in total.split('class="text-end">')[1:]]
     assert cells == ["2", "1", "3"]
+
+
+def test_the_home_page_and_the_national_page_count_the_same_people_deployed_now(
+    client, mod, viewer
+):
+    today = datetime.date.today()
+    slots = positions(mod["hospital"], 3)
+    deploy(
+        testing.person(mod["hospital"]),
+        slots[0],
+        today - datetime.timedelta(30),
+        state=State.DEPLOYED,
+    )
+    # Left on time on paper, but the arrival was recorded later than today: not there yet.
+    deploy(
+        testing.person(mod["hospital"]),
+        slots[1],
+        today + datetime.timedelta(3),
+        state=State.DEPLOYED,
+        starts_on=today - datetime.timedelta(5),
+    )
+    # Back home yesterday.
+    deploy(
+        testing.person(mod["hospital"], sex="F"),
+        slots[2],
+        today - datetime.timedelta(200),
+        today - datetime.timedelta(1),
+    )
+    client.force_login(viewer)
+
+    home = client.get("/").context["deployed_total"]
+    national_total = sum(row.total for row in national.deployed_now(viewer, today))
+
+    assert home == national_total == 1
