@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Min, Q, QuerySet
-from django.db.models.functions import Coalesce
 
 from units.models import Category, Rotation
-from units.queries import set_strength
+from units.queries import set_strength, with_dates
 
 # Formed units are what the timeline shows first; individual posts are one click away.
 FORMED_UNITS = [Category.TROOPS, Category.FORMED_POLICE]
@@ -37,10 +36,6 @@ class Bar:
     # The departure or return shown is still the planned one.
     planned: bool
     y: float = 0
-
-    @property
-    def status(self) -> str:
-        return self.rotation.status
 
 
 @dataclass
@@ -77,13 +72,10 @@ def rotations_between(
 ) -> QuerySet[Rotation]:
     """The rotations out in the field (or planned to be) at some time from `start` to `end`."""
     return (
-        rotations.alias(
-            departs=Coalesce("actual_departure", "planned_departure"),
-            returns=Coalesce("actual_return", "planned_return"),
-        )
-        .filter(departs__lte=end, returns__gte=start)
+        with_dates(rotations)
+        .filter(departure__lte=end, return_on__gte=start)
         .select_related("unit_type", "mission", "organisation")
-        .order_by(*LANE_ORDER, "departs", "number")
+        .order_by(*LANE_ORDER, "departure", "number")
     )
 
 
@@ -170,9 +162,7 @@ def window(
     `DEFAULT_YEARS` back) to the end of next year, so planned rotations show too."""
     first, last = asked.get("first_year"), asked.get("last_year")
     if not first:
-        earliest = rotations.aggregate(
-            earliest=Min(Coalesce("actual_departure", "planned_departure"))
-        )["earliest"]
+        earliest = with_dates(rotations).aggregate(earliest=Min("departure"))["earliest"]
         first = max(earliest.year if earliest else today.year, today.year - DEFAULT_YEARS + 1)
         if last:
             first = min(first, last)

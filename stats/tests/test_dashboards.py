@@ -225,3 +225,13 @@ def test_a_dashboard_draws_its_chart_without_leaving_the_server(
     outside = [url for url in requests if not url.startswith("http://localhost")]
     outside = [url for url in outside if not url.startswith("http://127.0.0.1")]
     assert outside == []
+
+
+def test_the_country_pages_keep_the_chosen_category(client, db, settings):
+    settings.PAGINATE_BY = 2
+    thirty_countries(months=3)
+    client.force_login(stats_user("analyst", *VIEW))
+
+    html = client.get(reverse("stats:un_country", args=["VNM"]), {"category": "troops"})
+
+    assert "?category=troops&amp;page=2" in html.content.decode()
