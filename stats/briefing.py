@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from stats import national
+from stats import national, tallies
 from stats.models import UNReport
 from stats.ranking import RankRow, ranking
 
@@ -52,6 +52,7 @@ def briefing(user: Any, month: datetime.date, today: datetime.date) -> Briefing:
     month = month.replace(day=1)
     as_of = min(month_end(month), today)
     deployed = national.deployed_now(user, as_of)
+    scope = tallies.current_for(user)
     missions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in deployed:
         missions[row.mission][0] += row.men
@@ -62,9 +63,11 @@ def briefing(user: Any, month: datetime.date, today: datetime.date) -> Briefing:
         deployed_total=sum(row.total for row in deployed),
         deployed_women=sum(row.women for row in deployed),
         by_mission=[(code, m, w, m + w) for code, (m, w) in sorted(missions.items())],
-        women=[row for row in national.women_share(user) if row.year == month.year],
+        women=[row for row in national.women_share(user, scope) if row.year == month.year],
         # Years after the briefing's month did not exist yet for its reader.
-        dispatched=[row for row in national.dispatched_per_year(user) if row.year <= month.year],
+        dispatched=[
+            row for row in national.dispatched_per_year(user, scope) if row.year <= month.year
+        ],
     )
     result.report = UNReport.objects.restrict(user, "view").filter(month=month).first()
     if result.report:

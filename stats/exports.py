@@ -12,21 +12,22 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.exports import workbook_bytes, write_rows
-from stats import national
+from stats import national, tallies
 from stats.models import UNReport
 from stats.ranking import CSV_HEADER, csv_rows, ranking
 
 
 def national_figures(user: object, today: datetime.date) -> dict[str, list]:
     """Every table of the national page, computed once per request."""
-    months = national.reimbursement(user, today)
+    scope = tallies.current_for(user)
+    months = national.reimbursement(user, today, scope)
     return {
         "deployed": national.deployed_now(user, today),
-        "dispatched": national.dispatched_per_year(user),
-        "women": national.women_share(user),
+        "dispatched": national.dispatched_per_year(user, scope),
+        "women": national.women_share(user, scope),
         "months": months,
         "years": national.reimbursement_by_year(months),
-        "medals": national.medals_due(user, today),
+        "medals": national.medals_due(user, today, scope),
     }
 
 

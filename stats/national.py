@@ -108,14 +108,14 @@ class YearRow:
     cumulative_deployments: int = 0
 
 
-def dispatched_per_year(user: Any) -> list[YearRow]:
+def dispatched_per_year(user: Any, scope: tallies.Scope | None = None) -> list[YearRow]:
     """Per year of arrival: distinct people and person-deployments, and both since the first.
 
     The cumulative count of people cannot add up yearly distinct counts (a person sent in
     2018 and 2022 would count twice), so each person also counts as new in the year of their
     first dispatch, and the cumulative count adds those up.
     """
-    scope = tallies.current_for(user)
+    scope = scope or tallies.current_for(user)
     yearly = tallies.summed(YearTally, scope, ["year"], category=tallies.ALL_CATEGORIES)
     rows = []
     people = deployments = 0
@@ -164,13 +164,13 @@ def parity_target(category: str, year: int) -> Decimal | None:
     return found.target_percent if found else None
 
 
-def women_share(user: Any) -> list[ShareRow]:
+def women_share(user: Any, scope: tallies.Scope | None = None) -> list[ShareRow]:
     """Distinct people dispatched per year and category, women among them, and the target.
 
     Targets are the UN's policy, the same for every user, so they are read unscoped.
     """
     targets = dict(((t.category, t.year), t.target_percent) for t in ParityTarget.objects.all())
-    scope = tallies.current_for(user)
+    scope = scope or tallies.current_for(user)
     cells: dict[tuple[int, str], list[int]] = {}
     for found in tallies.summed(YearTally, scope, ["year", "category", "sex"]):
         if found["category"] == tallies.ALL_CATEGORIES:
@@ -212,7 +212,9 @@ def rate_on(rates: list[ReimbursementRate], day: datetime.date) -> Reimbursement
     return valid[-1] if valid else None
 
 
-def reimbursement(user: Any, today: datetime.date) -> list[MonthRow]:
+def reimbursement(
+    user: Any, today: datetime.date, scope: tallies.Scope | None = None
+) -> list[MonthRow]:
     """Person-months served per calendar month × the rate valid on the month's first day.
 
     A month's person-months are its person-days over its length, so a stay of half of June
@@ -220,7 +222,7 @@ def reimbursement(user: Any, today: datetime.date) -> list[MonthRow]:
     those still out there (or all, for a day before the latest recorded return) are counted
     from the deployments.
     """
-    scope = tallies.current_for(user)
+    scope = scope or tallies.current_for(user)
     if not scope.answers_for(today):
         person_days = days_served(dispatched(user), today)
     else:
@@ -250,8 +252,7 @@ def days_served(deployments: QuerySet[Deployment], today: datetime.date) -> Coun
     """Person-days per calendar month (keyed by its first day) up to `today`.
 
     The database counts deployments by first day and by last day of service (two GROUP BYs,
-    at most one row per calendar day); a running sum over the days then gives the people
-    present each day without reading one deployment.
+    at most one row per calendar day); tallies.person_days_per_month adds them up.
     """
     scope = deployments.annotate(first_day=arrival(), last_day=service_end(today)).filter(
         first_day__lte=F("last_day")
@@ -262,16 +263,7 @@ def days_served(deployments: QuerySet[Deployment], today: datetime.date) -> Coun
         counted = scope.values(field).annotate(n=Count("id")).values_list(field, "n").order_by()
         for day, n in counted:
             change[day + datetime.timedelta(days=shift)] += sign * n
-    person_days: Counter[datetime.date] = Counter()
-    if not change:
-        return person_days
-    day, present = min(change), 0
-    while day <= today:
-        present += change.get(day, 0)
-        if present:
-            person_days[day.replace(day=1)] += present
-        day += datetime.timedelta(days=1)
-    return person_days
+    return tallies.person_days_per_month(change, until=today)
 
 
 def reimbursement_by_year(months: list[MonthRow]) -> list[dict[str, Any]]:
@@ -306,7 +298,9 @@ class MedalRow:
     people: int
 
 
-def medals_due(user: Any, today: datetime.date) -> list[MedalRow]:
+def medals_due(
+    user: Any, today: datetime.date, scope: tallies.Scope | None = None
+) -> list[MedalRow]:
     """Per mission, the deployments whose continuous service reached its qualifying days.
 
     Returned deployments come from the tallies; those still out there are counted from the
@@ -314,7 +308,7 @@ def medals_due(user: Any, today: datetime.date) -> list[MedalRow]:
     them (a person earns the mission's medal once). For a day before the latest recorded
     return, everything is counted from the deployments.
     """
-    scope = tallies.current_for(user)
+    scope = scope or tallies.current_for(user)
     if not scope.answers_for(today):
         return medal_rows(medals_counted(dispatched(user), today))
     found: dict[tuple[str, int], list[int]] = {}

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,16 +147,29 @@ class Counts:
 
     def month_rows(self) -> Iterable[MonthTally]:
         for organisation, changes in self.changes.items():
-            per_month: Counter[datetime.date] = Counter()
-            present = 0
-            day, last = min(changes), max(changes)
-            while day <= last:
-                present += changes.get(day, 0)
-                if present:
-                    per_month[day.replace(day=1)] += present
-                day += datetime.timedelta(days=1)
+            per_month = person_days_per_month(changes, until=max(changes))
             for month, days in sorted(per_month.items()):
                 yield MonthTally(organisation_id=organisation, month=month, person_days=days)
+
+
+def person_days_per_month(
+    changes: Mapping[datetime.date, int], until: datetime.date
+) -> Counter[datetime.date]:
+    """Person-days per calendar month (keyed by its first day), up to `until`.
+
+    `changes` holds, per day, the people arriving (+n) and those gone from it (-n): a running
+    sum over the days gives the people present each day without looking at one deployment.
+    """
+    per_month: Counter[datetime.date] = Counter()
+    if not changes:
+        return per_month
+    day, present = min(changes), 0
+    while day <= until:
+        present += changes.get(day, 0)
+        if present:
+            per_month[day.replace(day=1)] += present
+        day += datetime.timedelta(days=1)
+    return per_month
 
 
 def deployment_rows(organisation_ids: Collection[int] | None) -> Iterable[tuple[Any, ...]]:

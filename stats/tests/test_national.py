@@ -234,7 +234,7 @@ def test_the_page_shows_every_table_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(40):
         client.get(URL)
 
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(20):
         response = client.get(URL)
 
     assert response.status_code == 200
