@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 
 from stats import national, tallies
 from stats.models import UNReport
-from stats.ranking import RankRow, ranking
+from stats.ranking import RankRow, own_row, ranking
 
 TOP = 10
 
@@ -73,7 +73,7 @@ def briefing(user: Any, month: datetime.date, today: datetime.date) -> Briefing:
     if result.report:
         rows = ranking(month)
         result.top = rows[:TOP]
-        result.own = next((r for r in rows if r.country == settings.BLUEBERET_COUNTRY), None)
+        result.own = own_row(rows)
     return result
 
 

@@ -158,12 +158,6 @@ class ShareRow:
         return None if self.target is None else self.share >= self.target
 
 
-def parity_target(category: str, year: int) -> Decimal | None:
-    """The UN's target for `category` in `year`, or None where none is set."""
-    found = ParityTarget.objects.filter(category=category, year=year).first()
-    return found.target_percent if found else None
-
-
 def women_share(user: Any, scope: tallies.Scope | None = None) -> list[ShareRow]:
     """Distinct people dispatched per year and category, women among them, and the target.
 

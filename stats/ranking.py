@@ -11,8 +11,10 @@ import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
 
 from stats.models import Country, PersonnelType, UNContribution, UNReport
 
@@ -52,22 +54,39 @@ def competition_ranks(totals: list[int]) -> list[int]:
     return ranks
 
 
-def ranking(month: datetime.date, category: str | None = None) -> list[RankRow]:
-    """The contributing countries of `month` (any day of it), best first."""
-    figures = UNContribution.objects.filter(month=month.replace(day=1))
-    if category:
-        figures = figures.filter(personnel_type=category)
-    totals = (
-        figures.values("country__name", "country__iso3")
+def country_totals(figures: QuerySet[UNContribution], *keys: str) -> QuerySet[Any]:
+    """Per `keys`, the contributing countries' total and women, those with personnel only.
+
+    `female` is None where any figure of the country lacks gender (September 2023): a sum
+    over the others would understate it.
+    """
+    return (
+        figures.values(*keys)
         .annotate(
             sum_total=Sum("total"),
             sum_female=Sum("female"),
             missing_gender=Count("pk", filter=Q(female=None)),
         )
         .filter(sum_total__gt=0)
-        .order_by("-sum_total", "country__name")
     )
-    rows = list(totals)
+
+
+def female_of(row: dict[str, Any]) -> int | None:
+    return None if row["missing_gender"] else row["sum_female"]
+
+
+def own_row(rows: list[RankRow]) -> RankRow | None:
+    """Our country's row of a ranking (settings.BLUEBERET_COUNTRY), if it contributed."""
+    return next((row for row in rows if row.country == settings.BLUEBERET_COUNTRY), None)
+
+
+def ranking(month: datetime.date, category: str | None = None) -> list[RankRow]:
+    """The contributing countries of `month` (any day of it), best first."""
+    figures = UNContribution.objects.filter(month=month.replace(day=1))
+    if category:
+        figures = figures.filter(personnel_type=category)
+    totals = country_totals(figures, "country__name", "country__iso3")
+    rows = list(totals.order_by("-sum_total", "country__name"))
     ranks = competition_ranks([row["sum_total"] for row in rows])
     return [
         RankRow(
@@ -75,7 +94,7 @@ def ranking(month: datetime.date, category: str | None = None) -> list[RankRow]:
             country=row["country__name"],
             iso3=row["country__iso3"],
             total=row["sum_total"],
-            female=None if row["missing_gender"] else row["sum_female"],
+            female=female_of(row),
             countries=len(rows),
         )
         for rank, row in zip(ranks, rows, strict=True)
@@ -103,15 +122,7 @@ def country_history(country: Country, category: str | None = None) -> list[Histo
     figures = UNContribution.objects.all()
     if category:
         figures = figures.filter(personnel_type=category)
-    per_country = (
-        figures.values("month", "country_id")
-        .annotate(
-            sum_total=Sum("total"),
-            sum_female=Sum("female"),
-            missing_gender=Count("pk", filter=Q(female=None)),
-        )
-        .filter(sum_total__gt=0)
-    )
+    per_country = country_totals(figures, "month", "country_id")
     by_month: dict[datetime.date, list[dict]] = defaultdict(list)
     for row in per_country:
         by_month[row["month"]].append(row)
@@ -132,8 +143,7 @@ def country_history(country: Country, category: str | None = None) -> list[Histo
             history.append(HistoryRow(month, None, 0, None, len(rows)))
             continue
         rank, row = own
-        female = None if row["missing_gender"] else row["sum_female"]
-        history.append(HistoryRow(month, rank, row["sum_total"], female, len(rows)))
+        history.append(HistoryRow(month, rank, row["sum_total"], female_of(row), len(rows)))
     return history
 
 

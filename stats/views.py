@@ -31,6 +31,7 @@ from stats.ranking import (
     CSV_HEADER,
     country_history,
     csv_rows,
+    own_row,
     parse_month,
     ranking,
     system_figures,
@@ -127,7 +128,7 @@ class RankingView(LoginRequiredMixin, View):
             "category": category,
             "category_label": dict(PersonnelType.choices).get(category, ""),
             "own_country": settings.BLUEBERET_COUNTRY,
-            "own": next((row for row in rows if row.country == settings.BLUEBERET_COUNTRY), None),
+            "own": own_row(rows),
         }
         return render(request, "stats/ranking.html", context)
 

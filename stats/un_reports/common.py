@@ -6,6 +6,7 @@ import calendar
 import datetime
 import re
 from collections.abc import Callable, Iterator
+from typing import NoReturn
 
 from .errors import ReportRefused
 from .extract import Document, Line
@@ -18,7 +19,7 @@ class Refuse:
     def __init__(self, document: Document) -> None:
         self.file = document.name
 
-    def __call__(self, reason: str, page: int | None = None, line: Line | None = None) -> None:
+    def __call__(self, reason: str, page: int | None = None, line: Line | None = None) -> NoReturn:
         where = f"page {page}: " if page else ""
         seen = f" (line: '{line.text[:120]}')" if line is not None else ""
         raise ReportRefused(self.file, f"{where}{reason}{seen}")
@@ -80,6 +81,18 @@ def first_slash_date(lines: list[Line]) -> datetime.date | None:
 
 
 MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
+
+
+def printed_as_of(
+    document: Document,
+    refuse: Refuse,
+    missing: str = "no 'as of' date (dd/mm/yyyy) is printed above the table",
+) -> datetime.date:
+    """The dd/mm/yyyy date printed above the table; the report is refused without one."""
+    as_of = first_slash_date(title_lines(document))
+    if as_of is None:
+        refuse(missing)
+    return as_of
 
 
 def end_of_month_date(text: str) -> datetime.date | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from .common import (
     Refuse,
     body_lines,
@@ -10,6 +12,7 @@ from .common import (
     first_slash_date,
     gender_columns,
     month_of_report_date,
+    printed_as_of,
     title_lines,
 )
 from .extract import Document
@@ -26,10 +29,11 @@ from .report import (
 from .tokens import Parts, is_mission, split_label
 
 
-def report_date(document: Document, refuse: Refuse) -> ParsedReport:
-    text = "\n".join(line.text for line in title_lines(document))
-    as_of = month_of_report_date(text) or end_of_month_date(text)
-    as_of = as_of or first_slash_date(title_lines(document))
+def report_date(document: Document, refuse: Refuse) -> datetime.date:
+    """The date printed in the title: "Month of Report", "by End of ...", or dd/mm/yyyy."""
+    title = title_lines(document)
+    text = "\n".join(line.text for line in title)
+    as_of = month_of_report_date(text) or end_of_month_date(text) or first_slash_date(title)
     if as_of is None:
         refuse("no report date is printed above the table")
     return as_of
@@ -133,7 +137,6 @@ def _total(label: str, page: int, values: list[int], refuse: Refuse, line: Parts
     if len(values) == 1:
         return PrintedTotal(f"{label}, page {page}", page, None, None, values[0])
     refuse("a total with an unexpected number of figures", page, line.line)
-    raise AssertionError  # refuse() raises
 
 
 def parse_country_post(document: Document, layout: str) -> ParsedReport:
@@ -224,9 +227,9 @@ MATRIX_COLUMNS = [EXPERTS, TROOPS, INDIVIDUAL_POLICE, FPU, STAFF_OFFICER]
 def parse_matrix(document: Document, layout: str) -> ParsedReport:
     """ "Summary of Contribution to UN Peacekeeping by Country and Post" (October 2019)."""
     refuse = Refuse(document)
-    as_of = first_slash_date(title_lines(document))
-    if as_of is None:
-        refuse("the report prints no 'as of' date, so its month cannot be read from it")
+    as_of = printed_as_of(
+        document, refuse, "the report prints no 'as of' date, so its month cannot be read from it"
+    )
     report = ParsedReport(document.name, layout, as_of, document.page_count)
     country = ""
     for page, line in body_lines(document):
@@ -280,9 +283,7 @@ TYPE_MATRIX_COLUMNS = [EXPERTS, FPU, INDIVIDUAL_POLICE, STAFF_OFFICER, TROOPS]
 
 def parse_type_matrix(document: Document, layout: str) -> ParsedReport:
     refuse = Refuse(document)
-    as_of = first_slash_date(title_lines(document))
-    if as_of is None:
-        refuse("no 'as of' date (dd/mm/yyyy) is printed above the table")
+    as_of = printed_as_of(document, refuse)
     report = ParsedReport(document.name, layout, as_of, document.page_count, has_gender=False)
     entries: list[tuple[list[str], list[int], int]] = []  # (name words, figures, page)
     for page, line in body_lines(document):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from .common import Refuse, body_lines, first_slash_date, single_row_date, title_lines
+from .common import Refuse, body_lines, printed_as_of, single_row_date
 from .extract import Document
 from .report import ParsedReport, PrintedTotal, Row
 from .tokens import Parts, is_mission, parse_date, split_label
@@ -67,9 +67,7 @@ def parse_mission_blocks(document: Document, layout: str) -> ParsedReport:
     mission's and the country's own heading lines).
     """
     refuse = Refuse(document)
-    as_of = first_slash_date(title_lines(document))
-    if as_of is None:
-        refuse("no 'as of' date (dd/mm/yyyy) is printed above the table")
+    as_of = printed_as_of(document, refuse)
     report = ParsedReport(document.name, layout, as_of, document.page_count)
     mission = country = ""
     # What the previous line was, for wrapped names: "row" (figures naming their country),
@@ -166,9 +164,7 @@ def parse_mission_type(document: Document, layout: str) -> ParsedReport:
     anything else is refused rather than guessed.
     """
     refuse = Refuse(document)
-    as_of = first_slash_date(title_lines(document))
-    if as_of is None:
-        refuse("no 'as of' date (dd/mm/yyyy) is printed above the table")
+    as_of = printed_as_of(document, refuse)
     report = ParsedReport(document.name, layout, as_of, document.page_count)
     mission = ""
     block: list[tuple[int, Parts, str | None]] = []  # figures lines of one mission on one page

@@ -11,7 +11,6 @@ STAFF_OFFICER = "staff_officer"
 EXPERTS = "experts"
 FPU = "fpu"
 INDIVIDUAL_POLICE = "individual_police"
-PERSONNEL_TYPES = (TROOPS, STAFF_OFFICER, EXPERTS, FPU, INDIVIDUAL_POLICE)
 
 
 @dataclass(slots=True)
@@ -47,10 +46,6 @@ class PrintedTotal:
     mission: str | None = None
     country: str | None = None
     personnel_type: str | None = None
-    # For the "Total by Country" style totals: only rows from this index on (inclusive) and
-    # before `row_end` count, because a name may repeat elsewhere in the report.
-    row_start: int | None = None
-    row_end: int | None = None
 
 
 @dataclass(slots=True)
@@ -65,4 +60,3 @@ class ParsedReport:
     has_gender: bool = True
     # A count of data lines some layouts print under the grand total.
     printed_row_count: int | None = None
-    notes: list[str] = field(default_factory=list)

@@ -6,7 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from stats.imports import REFUSED, import_report, repeated_months, report_files
+from stats.imports import (
+    ALREADY_IMPORTED,
+    IMPORTED,
+    REFUSED,
+    REPLACED,
+    import_report,
+    repeated_months,
+    report_files,
+)
 
 
 class Command(BaseCommand):
@@ -22,7 +30,7 @@ class Command(BaseCommand):
         for number, path in enumerate(files, start=1):
             result = import_report(path)
             results.append(result)
-            style = self.style.ERROR if result.status == REFUSED else self.style.SUCCESS
+            style = self.style.SUCCESS if result.ok else self.style.ERROR
             self.stdout.write(
                 f"[{number:>{width}}/{len(files)}] {result.file}: "
                 + style(f"{result.status}")
@@ -33,9 +41,9 @@ class Command(BaseCommand):
         counts: dict[str, int] = {}
         for result in results:
             counts[result.status] = counts.get(result.status, 0) + 1
-        for status in ("imported", "replaced", "already imported", "refused"):
+        for status in (IMPORTED, REPLACED, ALREADY_IMPORTED, REFUSED):
             self.stdout.write(f"  {status}: {counts.get(status, 0)}")
-        refused = [result for result in results if result.status == REFUSED]
+        refused = [result for result in results if not result.ok]
         if refused:
             self.stdout.write("Refused files:")
             for result in refused:
