@@ -10,7 +10,7 @@ import csv
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +21,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from core.exports import neutralise
-from stats import national, timeline
+from stats import national, tallies, timeline
 from stats.briefing import briefing, briefing_pdf
 from stats.exports import latest_month, national_csv, national_figures, statistics_workbook
 from stats.forms import RankingForm, ReportUploadForm, TimelineForm
@@ -43,9 +43,14 @@ from units.queries import set_strength
 IMPORT_PERMISSION = "stats.import_unreport"
 
 
-def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+    response = attachment(b"", "text/csv; charset=utf-8", filename)
     writer = csv.writer(response)
     writer.writerow(header)
     writer.writerows(rows)
@@ -102,7 +107,7 @@ def month_choice(request: HttpRequest, form: RankingForm) -> datetime.date | Non
     """The month asked for, or the newest imported month."""
     if form.is_valid() and form.cleaned_data["month"]:
         return parse_month(form.cleaned_data["month"])
-    return visible_reports(request).order_by("-month").values_list("month", flat=True).first()
+    return latest_month(request.user)
 
 
 class RankingView(LoginRequiredMixin, View):
@@ -173,19 +178,19 @@ class SystemView(LoginRequiredMixin, View):
         return render(request, "stats/system.html", context)
 
 
-NATIONAL_PERMISSION = "deployments.view_deployment"
+NATIONAL_PERMISSION = tallies.PERMISSION
 
 
-class NationalView(LoginRequiredMixin, View):
+class NationalView(PermissionRequiredMixin, View):
     """/stats/national/: our own figures from the deployments the user may see.
 
     Gated by `deployments.view_deployment`, not by the UN figures' permission: these numbers
     are the department's deployments, scoped by organisation like the deployment list.
     """
 
+    permission_required = NATIONAL_PERMISSION
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm(NATIONAL_PERMISSION):
-            raise PermissionDenied
         today = timezone.localdate()
         figures = national_figures(request.user, today)
         export = request.GET.get("export", "")
@@ -211,16 +216,16 @@ class NationalView(LoginRequiredMixin, View):
         return render(request, "stats/national.html", context)
 
 
-class ParityView(LoginRequiredMixin, View):
+class ParityView(PermissionRequiredMixin, View):
     """/stats/parity/: our women's share per category and year against the UN's target.
 
     The same figures and permission as the national page's women's share; its CSV is the
     national page's `?export=women`.
     """
 
+    permission_required = NATIONAL_PERMISSION
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm(NATIONAL_PERMISSION):
-            raise PermissionDenied
         series = national.parity_by_category(national.women_share(request.user))
         context = {"title": _("Gender parity"), "series": series}
         return render(request, "stats/parity.html", context)
@@ -229,21 +234,15 @@ class ParityView(LoginRequiredMixin, View):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class BriefingView(LoginRequiredMixin, View):
+class BriefingView(PermissionRequiredMixin, View):
     """/stats/briefing/<YYYY-MM>.pdf: the one-month briefing for leadership.
 
     `?month=YYYY-MM` (the national page's month picker) redirects to the month's address.
     """
 
+    permission_required = NATIONAL_PERMISSION
+
     def get(self, request: HttpRequest, month: str = "") -> HttpResponse:
-        if not request.user.has_perm(NATIONAL_PERMISSION):
-            raise PermissionDenied
         if not month:
             picked = parse_month(request.GET.get("month"))
             if picked is None:
@@ -257,12 +256,12 @@ class BriefingView(LoginRequiredMixin, View):
         return attachment(briefing_pdf(data), "application/pdf", f"{data.filename}.pdf")
 
 
-class StatisticsWorkbookView(LoginRequiredMixin, View):
+class StatisticsWorkbookView(PermissionRequiredMixin, View):
     """/stats/statistics.xlsx: every table of the national page and the latest UN ranking."""
 
+    permission_required = NATIONAL_PERMISSION
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm(NATIONAL_PERMISSION):
-            raise PermissionDenied
         today = timezone.localdate()
         content = statistics_workbook(request.user, today)
         return attachment(content, XLSX, f"statistics_{today:%Y-%m-%d}.xlsx")
@@ -284,16 +283,16 @@ TIMELINE_CSV_HEADER = [
 ]
 
 
-class TimelineView(LoginRequiredMixin, View):
+class TimelineView(PermissionRequiredMixin, View):
     """/stats/rotations/: rotations on a timeline, a lane per unit type and mission.
 
     Scoped like the rotations list (`units.view_rotation`, by the rotation's organisation).
     Lanes are paged; `?export=csv` downloads every rotation the filters select.
     """
 
+    permission_required = "units.view_rotation"
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm("units.view_rotation"):
-            raise PermissionDenied
         form = TimelineForm(request.GET or None)
         valid = form.is_valid() if form.is_bound else True
         # A field in error is left out of cleaned_data; the other filters still apply.
