@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import resource
 import sys
@@ -28,15 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blueberet.settings")
-POSTGRES = os.environ.get("DB_ENGINE", "sqlite") == "postgres"
-if POSTGRES:
-    os.environ.setdefault("DB_NAME", "blueberet_bench_import")
-elif "DB_NAME" not in os.environ:
-    os.environ["DB_NAME"] = str(Path(tempfile.mkdtemp()) / "people_import.sqlite3")
-os.environ.setdefault("DEBUG", "False")
+from common import configure, ensure_postgres_database
+
+# SQLite: a fresh temporary file; PostgreSQL: dropped and made again in main().
+configure(sqlite=None, postgres="blueberet_bench_import")
 
 SEED = 2014
 TARGET_SECONDS = 60
@@ -45,22 +39,6 @@ MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Hữu", "Quốc
 GIVEN = ["An", "Bình", "Công", "Dũng", "Hà", "Hương", "Lan", "Mai", "Nam", "Quang", "Sáu", "Tâm"]
 RANKS = [("Private", 1), ("Sergeant", 5), ("Lieutenant", 11), ("Captain", 12), ("Major", 13)]
 SPECIALTIES = ["surgeon", "nurse", "driver", "engineer", "cook", "medic", "signaller", "logistics"]
-
-
-def recreate_postgres_database() -> None:
-    import psycopg
-
-    name = os.environ["DB_NAME"]
-    with psycopg.connect(
-        host=os.environ.get("DB_HOST", "127.0.0.1"),
-        port=os.environ.get("DB_PORT", "5432"),
-        user=os.environ.get("DB_USER", "postgres"),
-        password=os.environ.get("DB_PASSWORD", ""),
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def written_date(day: datetime.date, rng: random.Random) -> object:
@@ -159,8 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
-    if POSTGRES:
-        recreate_postgres_database()
+    ensure_postgres_database(drop=True)
 
     import django
 

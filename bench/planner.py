@@ -25,22 +25,15 @@ import argparse
 import dataclasses
 import datetime
 import json
-import os
 import random
 import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blueberet.settings")
-os.environ.setdefault("DEBUG", "False")
-if os.environ.get("DB_ENGINE", "sqlite") == "sqlite":
-    os.environ.setdefault("DB_NAME", str(ROOT / "bench" / "bench.sqlite3.planner"))
-else:
-    os.environ.setdefault("DB_NAME", "blueberet_bench_planner")
+from common import ROOT, configure, cptm_run, ensure_postgres_database, migrate
+
+configure(ROOT / "bench" / "bench.sqlite3.planner", "blueberet_bench_planner")
 
 SEED = 2024
 PEOPLE = 100_000
@@ -51,24 +44,6 @@ S_START = datetime.date(2027, 3, 1)
 M_START = datetime.date(2027, 6, 15)
 L_WAVES = [datetime.date(2027, 2, 1), datetime.date(2027, 6, 1), datetime.date(2027, 10, 1)]
 WOMEN_SHARE = {"l2-field-hospital": 15, "engineering-company": 10, "formed-police-unit": 20}
-
-
-def ensure_postgres_database() -> None:
-    import psycopg
-
-    name = os.environ["DB_NAME"]
-    with psycopg.connect(
-        host=os.environ.get("DB_HOST", "127.0.0.1"),
-        port=os.environ.get("DB_PORT", "5432"),
-        user=os.environ.get("DB_USER", "postgres"),
-        password=os.environ.get("DB_PASSWORD", ""),
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        if not connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- generation -------------------------------------------------------------------------------
@@ -108,19 +83,21 @@ def generate() -> None:
 
     from core.models import Organisation, OrganisationKind
     from demo.catalogues import ensure_languages, ensure_specialties
-    from demo.scale import DEPLOYMENT_FIELDS, PERSON_FIELDS, insert_rows
+    from demo.scale import (
+        DEPLOYMENT_FIELDS,
+        ENROLMENT_FIELDS,
+        LANGUAGE_FIELDS,
+        MEDICAL_FIELDS,
+        PASSPORT_FIELDS,
+        SCREENING_FIELDS,
+        insert_people,
+        insert_rows,
+        person_row,
+    )
     from demo.units_tables import ENGINEERING_COMPANY, TABLES, Table, ensure_unit_types
     from deployments.models import Deployment
-    from people.models import (
-        MedicalClearance,
-        Passport,
-        Person,
-        PersonLanguage,
-        Rank,
-        Screening,
-    )
-    from planning.seed import CPTM_CODE
-    from training.models import Course, CourseRun, Enrolment
+    from people.models import MedicalClearance, Passport, PersonLanguage, Rank, Screening
+    from training.models import Enrolment
     from units.models import Position, Rotation, UnitType
     from units.services import generate_positions
 
@@ -137,12 +114,11 @@ def generate() -> None:
     with transaction.atomic():
         specialties = ensure_specialties()
         languages = ensure_languages()
-        kinds = ensure_unit_types(specialties, languages)
-        # The double-size group is the bench's own unit type: made from a table added for the
-        # moment to the demo's catalogue of tables.
+        # ensure_unit_types makes the tables of the demo's catalogue (TABLES) and takes no
+        # others: the bench's own double-size group is added to it for this one call.
         TABLES[group.code] = group
         try:
-            kinds.update(ensure_unit_types(specialties, languages))
+            kinds = ensure_unit_types(specialties, languages)
         finally:
             del TABLES[group.code]
         ministry = Organisation.objects.create(name=MINISTRY, kind=OrganisationKind.MINISTRY)
@@ -175,27 +151,27 @@ def generate() -> None:
             born = datetime.date(1967, 1, 1) + rng.randint(0, 33 * 365) * DAY
             started = born + rng.randint(18 * 365, 23 * 365) * DAY
             person_rows.append(
-                (organisation.pk, f"PB{index:07d}", f"Bench Planner {index:06d}",
-                 f"Bench Planner {index:06d}", f"bench planner {index:06d}",
-                 "F" if female else "M", born, "Viet Nam", service, ranks[(service, grade)],
-                 specialties[code].pk, min(started, TODAY), "", "", "", now, now)
-            )  # fmt: skip
+                person_row(
+                    organisation=organisation.pk,
+                    service_number=f"PB{index:07d}",
+                    full_name=f"Bench Planner {index:06d}",
+                    latin_name=f"Bench Planner {index:06d}",
+                    search_name=f"bench planner {index:06d}",
+                    sex="F" if female else "M",
+                    date_of_birth=born,
+                    nationality="Viet Nam",
+                    service=service,
+                    rank=ranks[(service, grade)],
+                    specialty=specialties[code].pk,
+                    service_start=min(started, TODAY),
+                    created=now,
+                    updated=now,
+                )
+            )
             facts.append(grade)
-        insert_rows(Person, PERSON_FIELDS, person_rows)
-        ids = list(
-            Person.objects.filter(service_number__startswith="PB")
-            .order_by("service_number")
-            .values_list("pk", flat=True)
-        )
-        course = Course.objects.get(code=CPTM_CODE)
-        run = CourseRun.objects.create(
-            course=course,
-            organisation=ministry,
-            starts_on=TODAY - 900 * DAY,
-            ends_on=TODAY - 890 * DAY,
-            place="Hà Nội",
-            capacity=30_000,  # a small integer field; enrolments are written directly
-        ).pk
+        ids = insert_people(person_rows)
+        # Capacity is a small integer field: not 100,000, and the enrolments bypass it anyway.
+        run = cptm_run(ministry, TODAY - 900 * DAY, TODAY - 890 * DAY, capacity=30_000)
         english = languages["en"].pk
         passports, medicals, screenings, enrolments, skills = [], [], [], [], []
         for pk, grade in zip(ids, facts, strict=True):
@@ -216,25 +192,11 @@ def generate() -> None:
             if rng.random() < (0.92 if grade >= 11 else 0.45):
                 level = rng.randint(2, 6) if grade >= 11 else rng.randint(1, 4)
                 skills.append((pk, english, level))
-        insert_rows(Passport, ["person", "number", "kind", "issued_on", "expires_on"], passports)
-        insert_rows(
-            MedicalClearance,
-            ["person", "examined_on", "result", "valid_until", "examiner", "notes"],
-            medicals,
-        )
-        insert_rows(
-            Screening,
-            ["person", "kind", "status", "screened_on", "screened_by", "notes"],
-            screenings,
-        )
-        insert_rows(
-            Enrolment,
-            ["run", "person", "foreign_name", "foreign_country", "foreign_organisation",
-             "attended", "score", "passed", "certificate_number", "certificate_issued_on",
-             "certificate_expires_on"],
-            enrolments,
-        )  # fmt: skip
-        insert_rows(PersonLanguage, ["person", "language", "level"], skills)
+        insert_rows(Passport, PASSPORT_FIELDS, passports)
+        insert_rows(MedicalClearance, MEDICAL_FIELDS, medicals)
+        insert_rows(Screening, SCREENING_FIELDS, screenings)
+        insert_rows(Enrolment, ENROLMENT_FIELDS, enrolments)
+        insert_rows(PersonLanguage, LANGUAGE_FIELDS, skills)
 
         from missions.models import Mission
 
@@ -377,21 +339,18 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=5.0)
     parser.add_argument("--run", help=argparse.SUPPRESS)  # one case, in a child process
     args = parser.parse_args()
-    if os.environ.get("DB_ENGINE") == "postgres":
-        ensure_postgres_database()
+    ensure_postgres_database()
     import django
 
     django.setup()
     if args.run:
         print(json.dumps(run_case(args.run, args.time_limit)))
         return
-    from django.core.management import call_command
     from django.db import connection
 
     from core.models import Organisation
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    call_command("migrate", verbosity=0)
+    migrate()
     if not Organisation.objects.filter(name=MINISTRY).exists():
         started = time.perf_counter()
         generate()

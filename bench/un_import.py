@@ -16,16 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blueberet.settings")
-if os.environ.get("DB_ENGINE", "sqlite") == "sqlite" and "DB_NAME" not in os.environ:
-    os.environ["DB_NAME"] = str(Path(tempfile.mkdtemp()) / "un_import.sqlite3")
-os.environ.setdefault("DEBUG", "False")
+from common import ROOT, configure
+
+# SQLite: a fresh temporary file; PostgreSQL: the database DB_NAME (its UN tables emptied).
+configure(sqlite=None)
 
 
 def main() -> None:

@@ -57,9 +57,21 @@ PERSON_FIELDS = [
     "date_of_birth", "nationality", "service", "rank", "specialty", "service_start", "email",
     "phone", "notes", "created", "updated",
 ]  # fmt: skip
+_PERSON_FIELD_SET = frozenset(PERSON_FIELDS)
 PASSPORT_FIELDS = ["person", "number", "kind", "issued_on", "expires_on"]
 MEDICAL_FIELDS = ["person", "examined_on", "result", "valid_until", "examiner", "notes"]
 LANGUAGE_FIELDS = ["person", "language", "level"]
+# Not written by generate_scale_data; the benchmarks' generated pools write them too.
+SCREENING_FIELDS = ["person", "kind", "status", "screened_on", "screened_by", "notes"]
+ENROLMENT_FIELDS = [
+    "run", "person", "foreign_name", "foreign_country", "foreign_organisation", "attended",
+    "score", "passed", "certificate_number", "certificate_issued_on", "certificate_expires_on",
+]  # fmt: skip
+ASSESSMENT_FIELDS = [
+    "person", "kind", "language", "assessed_on", "assessor_kind", "assessor_name", "score",
+    "passed", "valid_until", "notes",
+]  # fmt: skip
+LICENCE_FIELDS = ["person", "category", "number", "issued_on", "expires_on"]
 POSITION_FIELDS = ["rotation", "number", "role", "specialty", "rank_min", "rank_max", "notes"]
 DEPLOYMENT_FIELDS = [
     "person", "position", "state", "starts_on", "ends_on", "arrived_on", "returned_on",
@@ -78,6 +90,40 @@ def insert_rows(model: type, fields: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def person_row(**values: object) -> tuple:
+    """One Person row in PERSON_FIELDS order, from its values by field name; email, phone and
+    notes default to empty. Named rather than positional: seventeen values in a row are easy
+    to shift by one.
+    """
+    row = {"email": "", "phone": "", "notes": "", **values}
+    if row.keys() != _PERSON_FIELD_SET:
+        missing, unknown = _PERSON_FIELD_SET - row.keys(), row.keys() - _PERSON_FIELD_SET
+        raise TypeError(f"person_row: missing {sorted(missing)}, unknown {sorted(unknown)}")
+    return tuple(row[name] for name in PERSON_FIELDS)
+
+
+def insert_people(rows: list[tuple]) -> list[int]:
+    """Insert Person rows (PERSON_FIELDS order); their ids, in the same order.
+
+    The ids are read back by organisation and service number, unique together, one batch at a
+    time (a few thousand values in each query, within every database's limit).
+    """
+    ids: list[int] = []
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        insert_rows(Person, PERSON_FIELDS, batch)
+        keys = [(row[0], row[1]) for row in batch]  # (organisation, service number)
+        found = {
+            (organisation, number): pk
+            for pk, organisation, number in Person.objects.filter(
+                organisation__in={organisation for organisation, _number in keys},
+                service_number__in=[number for _organisation, number in keys],
+            ).values_list("pk", "organisation", "service_number")
+        }
+        ids.extend(found[key] for key in keys)
+    return ids
 
 
 class ScaleError(ValueError):
@@ -175,24 +221,21 @@ class ScaleGenerator:
         born = min(born, years_before(career_start, low))
         ranks = self.ranks.get(profile.service, {}).get(profile.grade) or [None]
         rank = rng.choice(ranks)
-        return (
-            self.units[index % len(self.units)].pk,
-            f"{SERVICE_NUMBER_PREFIX[profile.service]}{index + 1:08d}",
-            full_name,
-            latin,
-            search,
-            sex,
-            born,
-            self.nationality,
-            profile.service,
-            rank.pk if rank else None,
-            self.specialties[profile.specialty].pk,
-            min(service_start, self.today - 30 * DAY),
-            "",
-            "",
-            "",
-            self.now,
-            self.now,
+        return person_row(
+            organisation=self.units[index % len(self.units)].pk,
+            service_number=f"{SERVICE_NUMBER_PREFIX[profile.service]}{index + 1:08d}",
+            full_name=full_name,
+            latin_name=latin,
+            search_name=search,
+            sex=sex,
+            date_of_birth=born,
+            nationality=self.nationality,
+            service=profile.service,
+            rank=rank.pk if rank else None,
+            specialty=self.specialties[profile.specialty].pk,
+            service_start=min(service_start, self.today - 30 * DAY),
+            created=self.now,
+            updated=self.now,
         )
 
     def _documents(self, person_id: int) -> tuple[tuple, tuple, tuple]:
@@ -216,7 +259,6 @@ class ScaleGenerator:
         lucky = set(rng.sample(range(self.people), extra))
         by_wave: list[list[int]] = [[] for _wave in range(self.waves)]
         self._passports = 0
-        unit_ids = [unit.pk for unit in self.units]
         for start in range(0, self.people, BATCH):
             indexes = range(start, min(start + BATCH, self.people))
             tours, people = [], []
@@ -227,16 +269,8 @@ class ScaleGenerator:
                 first = rng.randint(0, self.waves - length)
                 tours.append(sorted(rng.sample(range(first, first + length), count)))
                 people.append(self._person(index, FIRST_WAVE + first * WAVE))
-            insert_rows(Person, PERSON_FIELDS, people)
-            numbers = [row[1] for row in people]
-            ids = dict(
-                Person.objects.filter(
-                    organisation__in=unit_ids, service_number__in=numbers
-                ).values_list("service_number", "pk")
-            )
             documents: list[list[tuple]] = [[], [], []]
-            for number, waves in zip(numbers, tours, strict=True):
-                person_id = ids[number]
+            for person_id, waves in zip(insert_people(people), tours, strict=True):
                 for wave in waves:
                     by_wave[wave].append(person_id)
                 for kind, row in enumerate(self._documents(person_id)):
