@@ -15,6 +15,8 @@ from pathlib import Path
 from core.models import Organisation, OrganisationKind
 from missions.models import Location, Mission, MissionKind
 from people.models import Grade, Language, Rank, Service, Specialty
+from planning.seed import CPTM_CODE, CPTM_TITLE
+from training.models import AssessmentRule, Course, CourseKind
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -231,3 +233,18 @@ def ensure_missions(languages: dict[str, Language]) -> MissionCatalogue:
                 mission=missions[code], name=name, defaults={"is_headquarters": is_headquarters}
             )
     return MissionCatalogue(missions, locations)
+
+
+# --- Training ------------------------------------------------------------------------------
+def ensure_cptm_course() -> Course:
+    """The UN's core pre-deployment course that every deployment requires (seeded by
+    planning's data migration; made again here only if an administrator removed it)."""
+    course, _created = Course.objects.get_or_create(
+        code=CPTM_CODE, defaults={"title": CPTM_TITLE, "kind": CourseKind.CORE_PREDEPLOYMENT}
+    )
+    return course
+
+
+def assessment_rules() -> dict[str, AssessmentRule]:
+    """The pass marks and waiting periods by kind of assessment (seeded by training)."""
+    return {rule.kind: rule for rule in AssessmentRule.objects.all()}

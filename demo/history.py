@@ -8,7 +8,6 @@ so in the rotation's notes.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import random
 import re
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 
 from demo.catalogues import parse_date, read_csv
 from demo.units_tables import TABLES
+from training.models import add_months
 from units.models import Category, RotationStatus
 
 DAY = datetime.timedelta(days=1)
@@ -35,14 +35,6 @@ WOMEN_TARGETS = {
     Category.FORMED_POLICE: 20,
     Category.INDIVIDUAL_POLICE: 30,
 }
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 @dataclass

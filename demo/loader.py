@@ -1,4 +1,5 @@
-"""Load the whole demonstration in one transaction: catalogues, rotations, people, deployments.
+"""Load the whole demonstration in one transaction: catalogues, rotations, people with their
+papers and training, deployments.
 
 The main records go in with `bulk_create_with_history`, so each has its "created" entry in
 the audit trail (by the demo administrator) at a fraction of the cost of one save per row.
@@ -17,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from demo import catalogues
 from demo.decisions import Decisions, deployment_rows
-from demo.documents import Documents
+from demo.documents import Documents, cptm_runs
 from demo.history import WOMEN_TARGETS, RotationPlan, all_plans
 from demo.people_gen import PeopleFactory
 from demo.staffing import Staffing
@@ -26,10 +27,12 @@ from demo.users import ensure_demo_users
 from deployments.models import Deployment, Transition
 from people.models import Person
 from stats import tallies
+from training.models import Assessment, CourseRun, Enrolment
 from units.models import Position, Rotation, RotationStatus
 from units.services import generate_positions
 
 CHANGE_REASON = "Demo data"
+TRAINING_RECORDS = (Enrolment, Assessment)
 
 
 class AlreadyLoaded(Exception):
@@ -137,15 +140,19 @@ def load_demo(
             missions_of.setdefault(id(assignment.candidate), set()).add(
                 assignment.plan.mission_code
             )
-        documents = Documents(rng, languages, today)
-        for candidate in candidates:
-            documents.build(candidate, missions_of.get(id(candidate)))
+        runs = cptm_runs(catalogues.ensure_cptm_course(), orgs["centre"], today)
+        documents = Documents(rng, languages, today, runs, catalogues.assessment_rules())
         never_sent = [c for c in candidates if not c.tours]
+        # Barred before their papers are built, so that none of them joins the standby pool.
         for candidate in rng.sample(never_sent, min(3, len(never_sent))):
             documents.not_cleared(candidate)
+        for candidate in candidates:
+            documents.build(candidate, missions_of.get(id(candidate)))
+        documents.fill_runs()
+        _insert(CourseRun, runs, admin)
         for model, rows in documents.rows.items():
             _insert(model, rows, admin)
-        say(f"Documents ({time.perf_counter() - started:.1f} s).")
+        say(f"Documents and training records ({time.perf_counter() - started:.1f} s).")
 
         deployments = _insert(Deployment, deployment_rows(staffing.assignments), admin)
         decisions = Decisions(rng, users, today)
@@ -161,7 +168,12 @@ def load_demo(
         "positions": sum(len(v) for v in by_rotation.values()),
         "deployments": len(deployments),
         "transitions": len(transitions),
-        "documents": sum(len(rows) for rows in documents.rows.values()),
+        "documents": sum(
+            len(rows) for model, rows in documents.rows.items() if model not in TRAINING_RECORDS
+        ),
+        "course_runs": len(runs),
+        "enrolments": len(documents.rows[Enrolment]),
+        "assessments": len(documents.rows[Assessment]),
         "seconds": round(time.perf_counter() - started, 1),
     }
     if people < made["people"]:

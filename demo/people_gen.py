@@ -10,11 +10,8 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from core.models import Organisation
 from people.models import Person, Rank, Service, Specialty
-from people.text import fold, latin_form
 
 # Family names with their approximate share of the population.
 FAMILY_NAMES = [
@@ -76,6 +73,7 @@ class Tour:
     ends_on: datetime.date
     state: str
     reason: str = ""
+    unit_code: str = ""  # the unit type (demo.units_tables) of the rotation
 
 
 @dataclass
@@ -85,6 +83,7 @@ class Candidate:
     person: Person
     specialty: str
     grade: int | None
+    profile: str = ""  # the table (demo.units_tables) the person was first found for
     tours: list[Tour] = field(default_factory=list)
     free_from: datetime.date = datetime.date.min
     nominated: bool = False  # holds a nomination for a rotation still in preparation
@@ -159,8 +158,11 @@ class PeopleFactory:
         grade: int | None,
         organisation_key: str,
         on: datetime.date,
+        profile: str = "",
+        min_service_years: float = 0,
     ) -> Candidate:
-        """A new person of that profile, of a believable age on `on` (their first duty)."""
+        """A new person of that profile, of a believable age on `on` (their first duty),
+        with at least `min_service_years` of service by then (a post's minimum)."""
         rng = self.rng
         rank = None
         if service != Service.CIVILIAN and grade is not None:
@@ -179,7 +181,7 @@ class PeopleFactory:
             started_at = rng.uniform(22, 24) + (2 if specialty in MEDICAL else 0)
         else:
             started_at = rng.uniform(18, 20)
-        started_at = min(started_at, age - 0.2)
+        started_at = min(started_at, age - 0.2, age - min_service_years - 0.1)
         service_start = born + datetime.timedelta(days=round(started_at * 365.25))
         service_start = min(service_start, self.today - datetime.timedelta(days=30))
         full_name = self.name(sex)
@@ -196,15 +198,7 @@ class PeopleFactory:
             specialty=self.specialties.get(specialty),
             service_start=service_start if service != Service.CIVILIAN else None,
         )
-        complete(person)
-        candidate = Candidate(person=person, specialty=specialty, grade=grade)
+        person.fill_derived()  # what save() would fill: the bulk insert skips save()
+        candidate = Candidate(person=person, specialty=specialty, grade=grade, profile=profile)
         self.made.append(candidate)
         return candidate
-
-
-def complete(person: Person) -> Person:
-    """Fill what `Person.save` would: bulk inserts skip `save()`."""
-    person.latin_name = person.latin_name or latin_form(person.full_name)
-    person.nationality = person.nationality or settings.BLUEBERET_COUNTRY
-    person.search_name = fold(f"{person.full_name} {person.latin_name}")[:420]
-    return person

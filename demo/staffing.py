@@ -15,8 +15,8 @@ from demo.history import RotationPlan
 from demo.people_gen import Candidate, PeopleFactory, Tour
 from demo.units_tables import TABLES, Row, row_for
 from deployments.models import State
-from people.models import Service
-from units.models import Position, RotationStatus
+from people.models import Service, whole_years
+from units.models import Category, Position, RotationStatus
 
 DAY = datetime.timedelta(days=1)
 # Time at home between two tours: the department does not send the same person straight back.
@@ -39,6 +39,9 @@ REGISTER_MIX = [
     ("individual-police-officer", 6, "police"),
     ("civilian", 2, "dpko"),
 ]
+# Years of service the UN asks of these categories (planning.seed): posts go to people who have
+# them, as the department would not put forward anyone else.
+SERVICE_YEARS_ASKED = {Category.EXPERT_ON_MISSION: 5, Category.INDIVIDUAL_POLICE: 5}
 CIVILIAN_SPECIALTIES = ["interpreter", "construction-engineer", "medical-officer", "logistics"]
 
 
@@ -63,6 +66,11 @@ class Assignment:
 
 def english_required(position: Position) -> int:
     return max((r.level for r in position.languages.all() if r.language.code == "en"), default=0)
+
+
+def served_years(candidate: Candidate, day: datetime.date) -> int:
+    start = candidate.person.service_start
+    return whole_years(start, day) if start else 0
 
 
 def weighted_sample(
@@ -95,6 +103,7 @@ class Staffing:
     ) -> list[Candidate]:
         services = set(plan.table.services)
         low, high = position.rank_min, position.rank_max
+        service_years = SERVICE_YEARS_ASKED.get(plan.table.category, 0)
         return [
             c
             for c in self.by_specialty.get(
@@ -106,6 +115,7 @@ class Staffing:
             and c.grade is not None
             and (low is None or c.grade >= low)
             and (high is None or c.grade <= high)
+            and (not service_years or served_years(c, start) >= service_years)
         ]
 
     def _new(
@@ -122,6 +132,8 @@ class Staffing:
                 grade=grade,
                 organisation_key=plan.organisation_key,
                 on=start,
+                profile=plan.unit_code,
+                min_service_years=SERVICE_YEARS_ASKED.get(plan.table.category, 0),
             )
         )
 
@@ -142,6 +154,7 @@ class Staffing:
                 assignment.effective_end,
                 assignment.state,
                 assignment.withdrawal_reason,
+                unit_code=assignment.plan.unit_code,
             )
         )
         candidate.free_from = assignment.effective_end + REST
@@ -251,6 +264,7 @@ class Staffing:
                         grade=None,
                         organisation_key=organisation_key,
                         on=self.today,
+                        profile=code,
                     )
                 )
                 continue
@@ -266,5 +280,6 @@ class Staffing:
                     grade=self.factory.pick_grade(service, row.rank_min, row.rank_max),
                     organisation_key=organisation_key,
                     on=self.today,
+                    profile=code,
                 )
             )

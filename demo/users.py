@@ -27,6 +27,7 @@ DEMO_USERS = [
     DemoUser("planner", roles.PLANNER, ("dpko",)),
     DemoUser("approver", roles.APPROVER, ("dpko",)),
     DemoUser("viewer", roles.VIEWER, ("dpko",)),
+    DemoUser("training", roles.TRAINING_OFFICER, ("centre",)),
     DemoUser("police", roles.PERSONNEL_OFFICER, ("mps",)),
 ]
 

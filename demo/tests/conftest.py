@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-DEMO_PEOPLE = 300
+DEMO_PEOPLE = 1500  # as `load_demo` makes it: the register beyond the rotations too
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ def test_it_prints_the_address_and_each_user_with_role_organisation_and_password
         assert "blueberet-demo" in lines[demo.username]
     assert "MND, MPS" in lines["admin"] and "superuser" in lines["admin"]
     assert "DPKO" in lines["planner"] and "MPS" in lines["police"]
+    assert "Training officer" in lines["training"] and "VPTC" in lines["training"]
 
 
 def test_the_password_comes_from_demo_password(db, monkeypatch):

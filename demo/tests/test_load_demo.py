@@ -17,6 +17,11 @@ from people.expiry import expiring_documents
 from people.filtersets import PersonFilterSet
 from people.models import Passport, Person, Service
 from people.text import fold
+from planning.models import RequirementKind
+from planning.readiness import ready_by_position, unmet, unmet_for_holders
+from planning.reasons import explain_failures
+from planning.seed import CPTM_CODE
+from training.models import Assessment, AssessmentKind, CourseRun, Enrolment
 from units.models import Position, Rotation, RotationStatus, UnitType
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -225,7 +230,7 @@ def test_unit_types_have_their_real_tables(db):
 
 
 def test_main_records_have_a_created_entry_in_the_audit_trail(db):
-    for model in (Person, Rotation, Deployment, Transition, Passport):
+    for model in (Person, Rotation, Deployment, Transition, Passport, CourseRun, Enrolment):
         created = model.history.filter(history_type="+").values("id").distinct().count()
         assert created == model.objects.count(), model.__name__
 
@@ -238,6 +243,7 @@ def test_demo_users_exist_with_their_roles_organisations_and_password(db):
         "approver": (roles.APPROVER, {"DPKO"}),
         "viewer": (roles.VIEWER, {"DPKO"}),
         "police": (roles.PERSONNEL_OFFICER, {"MPS"}),
+        "training": (roles.TRAINING_OFFICER, {"VPTC"}),
     }
     for username, (role, organisations) in expected.items():
         user = User.objects.get(username=username)
@@ -248,6 +254,82 @@ def test_demo_users_exist_with_their_roles_organisations_and_password(db):
     police = User.objects.get(username="police")
     assert not Person.objects.restrict(police).filter(organisation__short_name="H175").exists()
     assert Person.objects.restrict(police).filter(service=Service.POLICE).exists()
+
+
+def test_the_centre_runs_the_core_course_every_year_and_everyone_who_served_passed_it(db):
+    runs = CourseRun.objects.filter(course__code=CPTM_CODE).select_related("organisation")
+    years = [run.starts_on.year for run in runs.order_by("starts_on")]
+    assert years == list(range(2014, years[-1] + 1))
+    assert {run.organisation.short_name for run in runs} == {"VPTC"}
+    certified = {}
+    for enrolment in Enrolment.objects.filter(run__course__code=CPTM_CODE, passed=True):
+        assert enrolment.certificate_number and enrolment.certificate_issued_on
+        certified[enrolment.person_id] = enrolment.certificate_issued_on
+    served = Deployment.objects.filter(state__in=[State.DEPLOYED, State.REPATRIATED])
+    for deployment in served:
+        assert certified[deployment.person_id] < deployment.starts_on
+    register = Person.objects.filter(deployments=None)
+    trained = register.filter(pk__in=list(certified))
+    assert 0.2 * register.count() < trained.count() < 0.8 * register.count()
+    assert Enrolment.objects.filter(passed=False).exists()
+
+
+def test_individual_police_officers_passed_the_un_assessments_before_serving(db):
+    served = Deployment.objects.filter(
+        position__rotation__unit_type__code="individual-police-officer",
+        state__in=[State.DEPLOYED, State.REPATRIATED],
+    )
+    assert served.exists()
+    for deployment in served:
+        passed = Assessment.objects.filter(
+            person=deployment.person_id, passed=True, assessed_on__lt=deployment.starts_on
+        )
+        assert set(passed.values_list("kind", flat=True)) == set(AssessmentKind.values)
+    assert Assessment.objects.filter(passed=False).exists()
+
+
+def test_nominees_meet_what_each_step_they_reached_checks(db):
+    """The workflow's steps check screenings, then training, then everything (approval)."""
+    checked = {
+        State.SCREENED: {RequirementKind.SCREENING},
+        State.TRAINED: {RequirementKind.SCREENING, RequirementKind.COURSE},
+        State.DEPLOYED: {RequirementKind.SCREENING, RequirementKind.COURSE},
+    }
+    for state, kinds in checked.items():
+        deployments = Deployment.objects.filter(state=state).select_related(
+            "position__rotation__unit_type"
+        )
+        holders = [(d.person_id, d.position, d.starts_on, d.ends_on) for d in deployments]
+        assert holders, state
+        missed = unmet_for_holders(holders, kinds=kinds | {RequirementKind.ASSESSMENT})
+        assert not missed, state
+    approved = Deployment.objects.filter(state=State.APPROVED).select_related(
+        "position__rotation__unit_type"
+    )
+    assert not unmet_for_holders(
+        [(d.person_id, d.position, d.starts_on, d.ends_on) for d in approved]
+    )
+
+
+def test_the_next_hospital_rotation_finds_ready_people_in_the_register_but_not_everyone(db):
+    rotation = Rotation.objects.select_related("unit_type").get(
+        unit_type__code="l2-field-hospital", status__in=PREPARING
+    )
+    start, end = rotation.starts_on, rotation.ends_on
+    positions = list(rotation.positions.select_related("rotation__unit_type"))
+    nominees = serving(rotation).values_list("person_id", flat=True)
+    register = Person.objects.exclude(pk__in=list(nominees))
+    ready = ready_by_position(register, positions, start, end)
+    assert sum(1 for position in positions if ready[position.pk]) > len(positions) / 2
+    nurse = next(p for p in positions if p.role == "Nurse")
+    assert len(ready[nurse.pk]) >= 5
+    # Those who are not ready are told why, and the reasons are the register's real gaps.
+    missed = unmet(register, nurse, start, end)
+    assert len(missed) > len(ready[nurse.pk])
+    reasons = explain_failures(missed, dict.fromkeys(missed, (start, end)))
+    assert all(reasons[person_id] for person_id in missed)
+    gaps = {reason.category_key for found in reasons.values() for reason in found}
+    assert {"passport", "medical", f"course:{CPTM_CODE}"} <= gaps
 
 
 def test_loading_again_with_if_empty_adds_nothing(db):

@@ -8,15 +8,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from demo.loader import AlreadyLoaded, load_demo
-from people.models import Person
-from units.models import Rotation
 
 
 class Command(BaseCommand):
     help = (
         "Load a demonstration of Viet Nam's peacekeeping department: organisations, "
-        "catalogues, the real rotations since 2014, invented people with their documents, "
-        "deployments with their decisions, and one demo user per role. One transaction."
+        "catalogues, the real rotations since 2014, invented people with their documents and "
+        "training, deployments with their decisions, and one demo user per role. One "
+        "transaction."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,10 +32,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # `make run` calls this on every start: skip quietly whenever loading would refuse.
-        if options["if_empty"] and (Person.objects.exists() or Rotation.objects.exists()):
-            self.stdout.write("The register already holds people: demo not loaded.")
-            return
         if options["people"] < 0:
             raise CommandError("--people cannot be negative.")
         try:
@@ -47,6 +42,12 @@ class Command(BaseCommand):
                 say=self.stdout.write,
             )
         except AlreadyLoaded as error:
+            # `make run` calls this on every start: with --if-empty, a refusal is quiet.
+            if options["if_empty"]:
+                self.stdout.write(
+                    "The database already holds people or rotations: demo not loaded."
+                )
+                return
             raise CommandError(
                 "The database already holds people or rotations; load the demo into an empty "
                 "database (or pass --if-empty to skip quietly)."
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Demo loaded in {seconds} s: {people} people, {rotations} rotations, "
                 "{positions} positions, {deployments} deployments, {transitions} decisions, "
-                "{documents} documents.".format(**made)
+                "{documents} documents, {course_runs} course runs with {enrolments} enrolments, "
+                "{assessments} assessments.".format(**made)
             )
         )
