@@ -1,9 +1,24 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import Membership, Organisation
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """The admin of records that belong to organisations: scoped by `restrict`, as the pages are.
+
+    A record outside the user's organisations is neither listed nor opened (404), so the admin
+    is no way around the access rules.
+    """
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).restrict(request.user, "view")
 
 
 @admin.register(Organisation)

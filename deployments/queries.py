@@ -33,44 +33,51 @@ def deployed_now_by_mission(user: Any, day: datetime.date) -> list[dict[str, Any
     """
     from units.models import Category
 
-    rows = (
-        Deployment.objects.restrict(user, "view")
-        .filter(on_mission(day))
-        .values(
-            "position__rotation__mission__code",
-            "position__rotation__mission_id",
-            "position__rotation__unit_type__category",
-        )
-        .annotate(total=Count("id"), women=Count("id", filter=Q(person__sex="F")))
-        .order_by("position__rotation__mission__code", "position__rotation__unit_type__category")
+    keys = (
+        "position__rotation__mission__code",
+        "position__rotation__mission_id",
+        "position__rotation__unit_type__category",
     )
+    counted: dict[tuple[Any, ...], list[int]] = {}
+    # The two parts hold different states, so no deployment is counted twice.
+    for part in on_mission_parts(day):
+        grouped = (
+            Deployment.objects.restrict(user, "view")
+            .filter(part)
+            .values(*keys)
+            .annotate(total=Count("id"), women=Count("id", filter=Q(person__sex="F")))
+            .order_by()
+        )
+        for row in grouped:
+            cell = counted.setdefault(tuple(row[key] for key in keys), [0, 0])
+            cell[0] += row["total"]
+            cell[1] += row["women"]
     labels = dict(Category.choices)
     return [
         {
-            "mission": row["position__rotation__mission__code"],
-            "mission_id": row["position__rotation__mission_id"],
-            "category_code": row["position__rotation__unit_type__category"],
-            "category": labels.get(row["position__rotation__unit_type__category"], ""),
-            "total": row["total"],
-            "women": row["women"],
+            "mission": code,
+            "mission_id": mission_id,
+            "category_code": category,
+            "category": labels.get(category, ""),
+            "total": total,
+            "women": women,
         }
-        for row in rows
+        for (code, mission_id, category), (total, women) in sorted(counted.items())
     ]
 
 
-def overlapping(starts_on: datetime.date, ends_on: datetime.date, prefix: str = "") -> Q:
+def overlapping(starts_on: datetime.date, ends_on: datetime.date) -> Q:
     """Live or completed deployments sharing at least one day with the period (both inclusive).
 
     A completed deployment holds its person until the real return; a live one until its
-    planned end. `prefix` reaches deployments from another model ("deployments__").
+    planned end.
     """
-    returned = f"{prefix}returned_on"
     return (
-        Q(**{f"{prefix}starts_on__lte": ends_on})
-        & ~Q(**{f"{prefix}state": State.WITHDRAWN})
+        Q(starts_on__lte=ends_on)
+        & ~Q(state=State.WITHDRAWN)
         & (
-            Q(**{f"{returned}__isnull": False, f"{returned}__gte": starts_on})
-            | Q(**{f"{returned}__isnull": True, f"{prefix}ends_on__gte": starts_on})
+            Q(returned_on__isnull=False, returned_on__gte=starts_on)
+            | Q(returned_on__isnull=True, ends_on__gte=starts_on)
         )
     )
 

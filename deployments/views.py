@@ -72,7 +72,8 @@ class DeploymentDetailView(generic.ObjectDetailView):
     template_name = "deployments/deployment.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self.render_page(request, self.get_object(request, pk))
+        deployment = self.get_object(request, pk)
+        return self.render_page(request, deployment, may_change(request, deployment))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Move the deployment one step; a refusal shows the page again with its messages."""
@@ -98,17 +99,21 @@ class DeploymentDetailView(generic.ObjectDetailView):
                     },
                 )
                 return HttpResponseRedirect(deployment.get_absolute_url())
-        return self.render_page(request, deployment, bound=form, bound_state=to_state)
+        # Only a user who may change the deployment gets this far.
+        return self.render_page(
+            request, deployment, changeable=True, bound=form, bound_state=to_state
+        )
 
     def render_page(
         self,
         request: HttpRequest,
         deployment: Deployment,
+        changeable: bool,
         bound: StepForm | None = None,
         bound_state: str = "",
     ) -> HttpResponse:
+        """The page; `changeable` is `may_change`, asked once by the caller."""
         user = request.user
-        changeable = may_change(request, deployment)
         actions = []
         if changeable:
             for target in workflow.allowed_targets(deployment.state):
@@ -124,8 +129,7 @@ class DeploymentDetailView(generic.ObjectDetailView):
             "object": deployment,
             "model_meta": deployment._meta,
             "can_change": changeable and workflow.may_reschedule(deployment),
-            "can_delete": user.has_perm(workflow.DELETE_PERMISSION)
-            and workflow.may_delete(deployment),
+            "can_delete": workflow.delete_refusal(deployment, user) is None,
             "may_act": changeable,
             "actions": actions,
             "awaiting_approval": changeable

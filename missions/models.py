@@ -55,20 +55,13 @@ class Mission(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("missions:mission", args=[self.pk])
 
-    @property
-    def is_active(self) -> bool:
-        return self.is_active_on(datetime.date.today())
-
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.ended_on is None or self.ended_on >= day
-
     def clean(self) -> None:
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("A mission cannot end before it starts.")})
 
 
 def active_on(day: datetime.date) -> Q:
-    """Missions still running on `day`: the database twin of `Mission.is_active_on`."""
+    """Missions still running on `day`: not ended yet, or ending that very day."""
     return Q(ended_on__isnull=True) | Q(ended_on__gte=day)
 
 

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count
 from django.http import HttpRequest
-from django_tables2 import RequestConfig
 
 from core.views import generic
 from missions.filtersets import MissionFilterSet
 from missions.forms import LocationForm, MissionForm
 from missions.models import Location, Mission
 from missions.tables import MissionTable
-from units.models import Rotation
-from units.queries import with_dates, with_strength
-from units.tables import RotationTable
+from units.views.positions import BackToParentDeleteView
+from units.views.rotations import rotations_table
 
 missions = Mission.objects.select_related("working_language").annotate(
     location_count=Count("locations")
@@ -35,19 +32,9 @@ class MissionDetailView(generic.ObjectDetailView):
 
     def get_extra_context(self, request: HttpRequest, instance: Any) -> dict[str, Any]:
         user = request.user
-        # Only the rotations of the user's organisations: a mission is shared, rotations are not.
-        rotations = with_strength(
-            with_dates(
-                Rotation.objects.restrict(user, "view")
-                .filter(mission=instance)
-                .select_related("mission", "location", "organisation")
-            )
-        )
-        table = RotationTable(rotations, exclude=("mission",), prefix="rotations-")
-        RequestConfig(request, paginate={"per_page": settings.PAGINATE_BY}).configure(table)
         return {
             "locations": instance.locations.all(),
-            "rotations": table,
+            "rotations": rotations_table(request, exclude=("mission",), mission=instance),
             "can_add_location": user.has_perm("missions.add_location"),
             "can_change_location": user.has_perm("missions.change_location"),
             "can_delete_location": user.has_perm("missions.delete_location"),
@@ -75,11 +62,10 @@ class LocationEditView(generic.ObjectEditView):
     form_class = LocationForm
 
 
-class LocationDeleteView(generic.ObjectDeleteView):
-    queryset = Location.objects.select_related("mission")
+class LocationDeleteView(BackToParentDeleteView):
+    """Deleted from its mission's page, and back there: a location's page is its mission's."""
 
-    def success_url(self, instance: Any) -> str:
-        return instance.mission.get_absolute_url()
+    queryset = Location.objects.select_related("mission")
 
 
 class LocationHistoryView(generic.ObjectHistoryView):

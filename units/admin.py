@@ -1,10 +1,7 @@
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdmin
 from units.models import (
     Position,
     PositionLanguageRequirement,
@@ -13,13 +10,6 @@ from units.models import (
     UnitTypeLanguageRequirement,
     UnitTypePosition,
 )
-
-
-class ScopedAdmin(SimpleHistoryAdmin):
-    """Rotations and positions belong to organisations: the admin scopes them as the pages do."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).restrict(request.user, "view")
 
 
 class UnitTypePositionInline(admin.TabularInline):

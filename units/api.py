@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from core.api_base import ScopedSerializer, ScopedViewSet, simple_filterset
 from units.filtersets import RotationFilterSet, UnitTypeFilterSet
+from units.forms import POSITION_FIELDS
 from units.models import (
     Position,
     PositionLanguageRequirement,
@@ -21,9 +22,7 @@ from units.models import (
     UnitTypeLanguageRequirement,
     UnitTypePosition,
 )
-from units.services import generate_positions
-
-POSITION_FIELDS = ["role", "specialty", "rank_min", "rank_max", "notes"]
+from units.services import fill_new_rotation_defaults, generate_positions
 
 
 class UnitTypeSerializer(ScopedSerializer):
@@ -102,14 +101,8 @@ class RotationSerializer(ScopedSerializer):
         ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # The same defaults as the rotation form (units.forms.RotationForm.clean).
-        unit_type = attrs.get("unit_type") or getattr(self.instance, "unit_type", None)
-        mission = attrs.get("mission") or getattr(self.instance, "mission", None)
-        if self.instance is None:
-            if attrs.get("number") is None and unit_type and mission:
-                attrs["number"] = Rotation.next_number(unit_type.pk, mission.pk)
-            if attrs.get("target_strength") is None and unit_type:
-                attrs["target_strength"] = unit_type.establishment
+        if self.instance is None:  # the rotation form's defaults, on creation only
+            fill_new_rotation_defaults(attrs)
         generate = attrs.pop("generate_positions", False)
         attrs = super().validate(attrs)
         attrs["generate_positions"] = generate

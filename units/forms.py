@@ -17,7 +17,7 @@ from units.models import (
     UnitTypeLanguageRequirement,
     UnitTypePosition,
 )
-from units.services import generate_positions
+from units.services import fill_new_rotation_defaults, generate_positions
 
 POSITION_FIELDS = ["role", "specialty", "rank_min", "rank_max", "notes"]
 
@@ -98,29 +98,32 @@ class RotationForm(BaseModelForm):
         # A location reads "UNMISS Bentiu": fetch the missions with the choices, not per option.
         location = self.fields["location"]
         location.queryset = location.queryset.select_related("mission")
-        self.fields["number"].required = False
-        self.fields["number"].help_text = _(
-            "Left empty: the next number of this unit type in this mission."
-        )
         self.fields["name"].help_text = _('Left empty: "<unit type> Rotation <number>".')
-        self.fields["target_strength"].required = False
-        self.fields["target_strength"].help_text = _(
-            "Left empty: the establishment of the unit type's table."
-        )
         self.fields["notes"].widget.attrs["rows"] = 3
-        if self.instance.pk is not None:
+        if self.creating:
+            # Defaults of a new rotation (units.services.fill_new_rotation_defaults); a
+            # rotation being changed keeps its number and target, so both stay required.
+            self.fields["number"].required = False
+            self.fields["number"].help_text = _(
+                "Left empty: the next number of this unit type in this mission."
+            )
+            self.fields["target_strength"].required = False
+            self.fields["target_strength"].help_text = _(
+                "Left empty: the establishment of the unit type's table."
+            )
+        else:
             del self.fields["generate"]
+
+    @property
+    def creating(self) -> bool:
+        return self.instance.pk is None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        unit_type = data.get("unit_type")
-        mission = data.get("mission")
-        if data.get("number") is None and unit_type and mission:
-            data["number"] = Rotation.next_number(unit_type.pk, mission.pk)
-        if data.get("target_strength") is None and unit_type:
-            data["target_strength"] = unit_type.establishment
-        if data.get("target_strength") is None and "target_strength" not in self.errors:
-            self.add_error("target_strength", _("Give the target strength."))
+        if self.creating:
+            fill_new_rotation_defaults(data)
+            if data.get("target_strength") is None and "target_strength" not in self.errors:
+                self.add_error("target_strength", _("Give the target strength."))
         return data
 
     def save(self, commit: bool = True) -> Rotation:

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import workbook_bytes, write_rows
-from deployments.models import ACTIVE_STATES, Deployment
+from deployments.models import Deployment
 from people.models import Passport
 from units.models import Rotation
-from units.queries import SERVING_STATES, Strength, strength
+from units.queries import SERVING_STATES, Strength, holders, strength
 
 HEADINGS = [
     gettext_lazy("No."),
@@ -130,7 +130,7 @@ def nominal_roll(rotation: Rotation, user: Any) -> NominalRoll:
         .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=departure))
         .order_by("-expires_on", "-pk")
     )
-    deployments = list(
+    deployments = (
         Deployment.objects.filter(position__rotation=rotation, state__in=SERVING_STATES)
         .select_related("person__rank", "person__specialty", "position")
         .annotate(
@@ -139,19 +139,8 @@ def nominal_roll(rotation: Rotation, user: Any) -> NominalRoll:
         )
         .order_by("position__number", "-starts_on", "-pk")
     )
-    holders: dict[int, Deployment] = {}
-    for deployment in deployments:
-        held = holders.get(deployment.position_id)
-        # A live deployment takes precedence over an earlier holder who came home.
-        if held is None or (deployment.state in ACTIVE_STATES and held.state not in ACTIVE_STATES):
-            holders[deployment.position_id] = deployment
-    # Who may be named is decided in one place (restrict), asked by the ids already loaded.
-    visible = set(
-        Deployment.objects.restrict(user, "view")
-        .filter(pk__in=[d.pk for d in holders.values()])
-        .values_list("pk", flat=True)
-    )
-    rows = [row(d, d.pk in visible, departure) for d in holders.values()]
+    # The holder and who may be named are decided as on the rotation page (units.queries).
+    rows = [row(d, d.visible, departure) for d in holders(deployments, user).values()]
     rows.sort(key=lambda r: r.number)
     return NominalRoll(rotation, rows, strength(rotation), timezone.localdate())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -88,6 +89,13 @@ def with_dates(queryset: QuerySet[Rotation]) -> QuerySet[Rotation]:
     )
 
 
+def table_rows(queryset: QuerySet[Rotation]) -> QuerySet[Rotation]:
+    """Rotations as a rotations table shows them: names, dates and strength, in one query."""
+    return with_strength(
+        with_dates(queryset.select_related("unit_type", "mission", "location", "organisation"))
+    )
+
+
 @dataclass(frozen=True)
 class Strength:
     """A rotation's figures as a planner reads them: how full, and how many women."""
@@ -143,9 +151,9 @@ def rotation_positions(rotation: Rotation, user: Any, show: str = "all") -> list
     """The rotation's positions in order, each with `holder`: the deployment filling it or None.
 
     Four queries whatever the size of the rotation: positions, their language requirements,
-    the deployments filling them and which of those `user` may see. A holder from an
-    organisation outside the user's scope still fills the position (so it is no gap), but
-    `holder.visible` is False and the page shows no name.
+    the deployments filling them and which of their holders `user` may see (see `holders`).
+    A holder from an organisation outside the user's scope still fills the position (so it
+    is no gap), but `holder.visible` is False and the page shows no name.
     `show` is "all", "gaps" or "filled".
     """
     served = Q(deployments__state__in=SERVING_STATES)
@@ -174,19 +182,37 @@ def rotation_positions(rotation: Rotation, user: Any, show: str = "all") -> list
     elif show == "filled":
         positions = positions.filter(served).distinct()
     result = list(positions)
+    held = holders((d for position in result for d in position.serving), user)
+    for position in result:
+        position.holder = held.get(position.pk)
+    return result
+
+
+def holders(serving: Iterable[Deployment], user: Any) -> dict[int, Deployment]:
+    """The deployment holding each position, by position id, each with `visible` set.
+
+    `serving` are deployments in SERVING_STATES, newest first within each position. A live
+    deployment takes precedence over an earlier holder who came home. `visible` says whether
+    `user` may see the holder (restrict): one outside the user's scope still fills its
+    position, but its page shows no name.
+    """
+    held: dict[int, Deployment] = {}
+    for deployment in serving:
+        current = held.get(deployment.position_id)
+        if current is None or (
+            deployment.state in ACTIVE_STATES and current.state not in ACTIVE_STATES
+        ):
+            held[deployment.position_id] = deployment
     # Ask by the ids already loaded: filtering by rotation again lets the database start from
     # the organisation tree and scan every deployment of the scope (seconds at 500,000).
-    loaded = [deployment.pk for position in result for deployment in position.serving]
     visible = set(
-        Deployment.objects.restrict(user, "view").filter(pk__in=loaded).values_list("pk", flat=True)
+        Deployment.objects.restrict(user, "view")
+        .filter(pk__in=[deployment.pk for deployment in held.values()])
+        .values_list("pk", flat=True)
     )
-    for position in result:
-        for deployment in position.serving:
-            deployment.visible = deployment.pk in visible
-        # A live deployment takes precedence over an earlier holder who came home.
-        live = [d for d in position.serving if d.state in ACTIVE_STATES]
-        position.holder = (live or position.serving or [None])[0]
-    return result
+    for deployment in held.values():
+        deployment.visible = deployment.pk in visible
+    return held
 
 
 def rotations_in_preparation(user: Any, day: datetime.date) -> QuerySet[Rotation]:

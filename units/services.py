@@ -1,4 +1,4 @@
-"""Changes to rotations that touch several records at once."""
+"""Making rotations: the defaults of a new one and its positions from the unit type's table."""
 
 from __future__ import annotations
 
@@ -10,6 +10,20 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from units.models import Position, PositionLanguageRequirement, Rotation
+
+
+def fill_new_rotation_defaults(values: dict[str, Any]) -> None:
+    """Complete the values of a rotation being created, in place: what is left out (None).
+
+    The number is the next one of its unit type in its mission; the target strength the
+    establishment of the unit type's table. The rotation form and the API both call this, and
+    only on creation: a rotation already recorded keeps the number it is known by.
+    """
+    unit_type, mission = values.get("unit_type"), values.get("mission")
+    if values.get("number") is None and unit_type and mission:
+        values["number"] = Rotation.next_number(unit_type.pk, mission.pk)
+    if values.get("target_strength") is None and unit_type:
+        values["target_strength"] = unit_type.establishment
 
 
 def generate_positions(rotation: Rotation, by: Any = None) -> list[Position]:

@@ -65,13 +65,17 @@ class RotationTable(tables.Table):
 
     def render_women(self, record: Rotation) -> Any:
         figures = Strength.of(record)
-        share = "—" if figures.women_share is None else f"{figures.women_share}%"
         target = f"{figures.target_women_share.normalize():f}%"
         css = "text-danger fw-semibold" if figures.below_target else ""
         return format_html(
-            '<span class="{}">{} ({} / {})</span>', css, figures.women, share, target
+            '<span class="{}">{} ({} / {})</span>', css, figures.women, share_text(figures), target
         )
 
     def value_women(self, record: Rotation) -> str:
         figures = Strength.of(record)
-        return f"{figures.women} ({figures.women_share or '—'}% / {figures.target_women_share}%)"
+        return f"{figures.women} ({share_text(figures)} / {figures.target_women_share}%)"
+
+
+def share_text(figures: Strength) -> str:
+    """The women share in percent; a dash while nobody fills a position (0 % is a share)."""
+    return "—" if figures.women_share is None else f"{figures.women_share}%"

@@ -146,6 +146,17 @@ def test_a_planner_renames_and_deletes_a_location(client, planner):
     assert not mission.locations.exists()
 
 
+def test_each_location_links_to_its_history(client, viewer):
+    mission = testing.mission()
+    bentiu = Location.objects.create(mission=mission, name="Bentiu")
+    client.force_login(viewer)
+    text = client.get(f"/missions/{mission.pk}/").content.decode()
+    assert f'href="/missions/locations/{bentiu.pk}/history/"' in text
+    history = client.get(f"/missions/locations/{bentiu.pk}/history/")
+    assert history.status_code == 200
+    assert history.context["object"] == bentiu
+
+
 def test_a_location_used_by_a_rotation_is_kept(client, planner, mod):
     mission = testing.mission()
     bentiu = Location.objects.create(mission=mission, name="Bentiu")

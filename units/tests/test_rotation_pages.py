@@ -1,6 +1,7 @@
 """Rotations: the list, the form that creates them, and the rotation page."""
 
 import datetime
+import re
 
 import pytest
 
@@ -135,6 +136,17 @@ def test_the_export_holds_the_filtered_rotations(client, planner, rotations):
     assert "0 / 3 / 3" in text
 
 
+def test_the_export_tells_a_share_of_no_women_from_a_rotation_nobody_fills(
+    client, planner, rotations, fill
+):
+    fill(rotations["l2-4"].positions.get(number=1), "deployed", sex="M")
+    client.force_login(planner)
+    text = client.get("/units/rotations/?export=csv").content.decode()
+    rows = {line.split(",")[0]: line for line in text.splitlines()}
+    assert "0 (0.0% / 15.00%)" in rows["Level-2 Field Hospital Rotation 4"]
+    assert "0 (— / 15.00%)" in rows["Level-2 Field Hospital Rotation 5"]
+
+
 # --- creating -------------------------------------------------------------------------------
 
 
@@ -186,6 +198,22 @@ def test_a_planner_records_the_second_flight_and_keeps_the_positions(client, pla
     rotation.refresh_from_db()
     assert rotation.status == "deployed"
     assert rotation.positions.count() == 3
+
+
+def test_a_rotation_being_changed_keeps_its_number_and_target(client, planner, mod):
+    rotation = testing.rotation(mod["hospital"], number=1)
+    testing.rotation(
+        mod["hospital"], number=2, unit_type=rotation.unit_type, mission=rotation.mission
+    )
+    client.force_login(planner)
+    form = client.get(f"/units/rotations/{rotation.pk}/edit/").context["form"]
+    assert form.fields["number"].required and form.fields["target_strength"].required
+    data = rotation_data(rotation.unit_type, rotation.mission, mod["hospital"], status="forming")
+    response = client.post(f"/units/rotations/{rotation.pk}/edit/", data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"number", "target_strength"}
+    rotation.refresh_from_db()
+    assert (rotation.number, rotation.target_strength, rotation.status) == (1, 3, "planning")
 
 
 def test_a_taken_number_is_refused_on_the_number_field(client, planner, mod):
@@ -256,6 +284,17 @@ def test_the_page_shows_figures_holders_and_gaps(client, planner, mod, fill):
     assert "text-danger" not in text.split('data-testid="women"')[0][-80:]
 
 
+def test_each_position_links_to_its_history(client, planner, mod):
+    rotation = testing.rotation(mod["hospital"], number=4)
+    third = rotation.positions.get(number=3)
+    client.force_login(planner)
+    text = client.get(f"/units/rotations/{rotation.pk}/").content.decode()
+    assert f'href="/units/positions/{third.pk}/history/"' in text
+    history = client.get(f"/units/positions/{third.pk}/history/")
+    assert history.status_code == 200
+    assert history.context["object"] == third
+
+
 def test_women_below_target_are_shown_in_red(client, planner, mod, fill):
     rotation = testing.rotation(mod["hospital"], target_women_share=50)
     fill(rotation.positions.get(number=1), "deployed", sex="M")
@@ -282,7 +321,10 @@ def test_only_users_who_may_nominate_see_the_nominate_link(client, viewer, mod):
     assert 'data-testid="gap"' in text
     assert "/deployments/nominate/" not in text
     assert f"/units/rotations/{rotation.pk}/edit/" not in text
-    assert "/units/positions/" not in text
+    # A viewer reads each position's history, and nothing more of it.
+    assert re.findall(r"/units/positions/[^\"']*", text) == [
+        f"/units/positions/{position.pk}/history/" for position in rotation.positions.all()
+    ]
 
 
 def test_the_page_of_a_big_rotation_runs_as_many_queries_as_a_small_one(

@@ -1,11 +1,13 @@
 """Strength and women figures of a rotation, as the rotation page and lists show them."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from core import testing
 from units.models import Rotation
+from units.nominal_roll import nominal_roll
 from units.queries import rotation_positions, strength, with_strength
 
 
@@ -114,3 +116,17 @@ def test_a_holder_outside_the_users_scope_fills_the_position_without_a_name(
     first = rotation_positions(rotation, planner)[0]
     assert first.holder is not None and not first.holder.visible
     assert [p.number for p in rotation_positions(rotation, planner, "gaps")] == [2, 3, 4]
+
+
+def test_the_page_and_the_roll_name_the_live_holder_before_a_later_one_who_came_home(
+    hospital_rotation, fill, planner
+):
+    first = position(hospital_rotation, 1)
+    live = fill(first, "nominated", name="Phạm Thị Lan")
+    came_home = fill(first, "repatriated", name="Lê Thị Hoa")
+    came_home.starts_on += datetime.timedelta(days=30)  # newer, but no longer there
+    came_home.save()
+
+    assert rotation_positions(hospital_rotation, planner)[0].holder == live
+    roll = nominal_roll(hospital_rotation, planner)
+    assert [(row.number, row.latin_name) for row in roll.rows] == [(1, live.person.latin_name)]

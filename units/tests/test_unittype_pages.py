@@ -1,5 +1,7 @@
 """Unit types: the list with establishments, a type's table of positions and its rows."""
 
+import re
+
 import pytest
 
 from core import testing
@@ -69,6 +71,16 @@ def test_the_page_shows_the_table_of_positions(client, planner, hospital_type, m
     assert "English B2" in text
     assert "Of whom at least 6 women" in text
     assert "Level-2 Field Hospital Rotation 5" in text
+
+
+def test_each_table_row_links_to_its_history(client, planner, hospital_type):
+    nurses = hospital_type.positions.get(role="Nurse")
+    client.force_login(planner)
+    text = client.get(f"/units/unit-types/{hospital_type.pk}/").content.decode()
+    assert f'href="/units/table-positions/{nurses.pk}/history/"' in text
+    history = client.get(f"/units/table-positions/{nurses.pk}/history/")
+    assert history.status_code == 200
+    assert history.context["object"] == nurses
 
 
 def test_the_page_runs_a_bounded_number_of_queries(
@@ -196,7 +208,10 @@ def test_a_viewer_cannot_change_a_table(client, viewer, hospital_type):
     nurses = hospital_type.positions.get(role="Nurse")
     client.force_login(viewer)
     page = client.get(f"/units/unit-types/{hospital_type.pk}/").content.decode()
-    assert "/units/table-positions/" not in page
+    # A viewer reads each row's history, and nothing more of it.
+    assert re.findall(r"/units/table-positions/[^\"']*", page) == [
+        f"/units/table-positions/{row.pk}/history/" for row in hospital_type.positions.all()
+    ]
     url = f"/units/unit-types/{hospital_type.pk}/positions/add/"
     assert client.post(url, table_row_data()).status_code == 403
     assert client.post(f"/units/table-positions/{nurses.pk}/edit/").status_code == 404

@@ -124,6 +124,11 @@ class PositionEditView(PositionWithLanguagesEditView):
 
 
 class BackToParentDeleteView(generic.ObjectDeleteView):
+    """Deletes a record listed on its parent's page (a position, a table row, a location).
+
+    Such a record's `get_absolute_url` is its parent's page, and the delete returns there.
+    """
+
     def success_url(self, instance: Any) -> str:
         return instance.get_absolute_url()
 

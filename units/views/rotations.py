@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,22 +10,31 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import ngettext
 from django.views import View
+from django_tables2 import RequestConfig
 
 from core.views import generic
 from units.filtersets import RotationFilterSet
 from units.forms import RotationForm
 from units.models import Rotation
-from units.queries import POSITION_FILTERS, rotation_positions, strength, with_dates, with_strength
+from units.queries import POSITION_FILTERS, rotation_positions, strength, table_rows
 from units.services import generate_positions
 from units.tables import RotationTable
 
-rotations = with_strength(
-    with_dates(Rotation.objects.select_related("unit_type", "mission", "location", "organisation"))
-)
+
+def rotations_table(request: HttpRequest, exclude: tuple[str, ...], **parent: Any) -> RotationTable:
+    """The rotations of one parent record (`mission=...`, `unit_type=...`) the user may see.
+
+    Sorted and paged by the request; `exclude` drops the column that would only repeat the
+    parent. A mission or unit type is shared, its rotations are not: only the user's own.
+    """
+    rotations = table_rows(Rotation.objects.restrict(request.user, "view").filter(**parent))
+    table = RotationTable(rotations, exclude=exclude, prefix="rotations-")
+    RequestConfig(request, paginate={"per_page": settings.PAGINATE_BY}).configure(table)
+    return table
 
 
 class RotationListView(generic.ObjectListView):
-    queryset = rotations
+    queryset = table_rows(Rotation.objects.all())
     filterset_class = RotationFilterSet
     table_class = RotationTable
     template_name = "units/rotation_list.html"

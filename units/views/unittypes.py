@@ -2,18 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import IntegerField, Prefetch, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django_tables2 import RequestConfig
 
 from core.views import generic
 from units.filtersets import UnitTypeFilterSet
 from units.forms import UnitTypeForm
-from units.models import Rotation, UnitType, UnitTypeLanguageRequirement, UnitTypePosition
-from units.queries import with_dates, with_strength
-from units.tables import RotationTable, UnitTypeTable
+from units.models import UnitType, UnitTypeLanguageRequirement, UnitTypePosition
+from units.tables import UnitTypeTable
+from units.views.rotations import rotations_table
 
 # Establishment = people in the table, summed by the database for the whole page at once.
 unit_types = UnitType.objects.annotate(
@@ -45,19 +43,10 @@ class UnitTypeDetailView(generic.ObjectDetailView):
                 )
             )
         )
-        rotations = with_strength(
-            with_dates(
-                Rotation.objects.restrict(user, "view")
-                .filter(unit_type=instance)
-                .select_related("mission", "location", "organisation")
-            )
-        )
-        table = RotationTable(rotations, exclude=("organisation",), prefix="rotations-")
-        RequestConfig(request, paginate={"per_page": settings.PAGINATE_BY}).configure(table)
         return {
             "rows": rows,
             "establishment": sum(row.count for row in rows),
-            "rotations": table,
+            "rotations": rotations_table(request, exclude=("organisation",), unit_type=instance),
             "can_change_table": user.has_perm("units.change_unittypeposition"),
             "can_add_table": user.has_perm("units.add_unittypeposition"),
             "can_delete_table": user.has_perm("units.delete_unittypeposition"),
