@@ -19,11 +19,21 @@ def on_mission(day: datetime.date) -> Q:
     From the recorded arrival (the planned start when none was recorded) to the real return,
     or to the planned end while the person is still out there.
     """
+    still_out, back_from_today = on_mission_parts(day)
+    return still_out | back_from_today
+
+
+def on_mission_parts(day: datetime.date) -> tuple[Q, Q]:
+    """`on_mission` as two conditions, one per state, each served by an index of its own.
+
+    Grouped over the OR of both, SQLite plans a scan of every mission's rotations (100 s at
+    500,000 deployments); one query per part reads a few thousand rows by the state indexes.
+    """
     arrived = Q(arrived_on__lte=day) | Q(arrived_on__isnull=True, starts_on__lte=day)
-    still_there = Q(state=State.DEPLOYED, ends_on__gte=day) | Q(
-        state=State.REPATRIATED, returned_on__gte=day
+    return (
+        arrived & Q(state=State.DEPLOYED, ends_on__gte=day),
+        arrived & Q(state=State.REPATRIATED, returned_on__gte=day),
     )
-    return arrived & still_there
 
 
 def deployed_now_by_mission(user: Any, day: datetime.date) -> list[dict[str, Any]]:
