@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from planning.describe import describe_scope
-from planning.models import Requirement, Waiver
+from planning.models import DESCRIBED_WITH, Requirement, Waiver
 
 
 @admin.register(Requirement)
@@ -14,7 +14,7 @@ class RequirementAdmin(SimpleHistoryAdmin):
     list_display = ("describe", "kind", "applies_to", "source")
     list_filter = ("kind", "category", "mission", "unit_type")
     search_fields = ("source", "notes", "course__code", "course__title")
-    list_select_related = ("course", "language", "position__rotation", "unit_type", "mission")
+    list_select_related = DESCRIBED_WITH
     raw_id_fields = ("position",)
 
     @admin.display(description="requirement")

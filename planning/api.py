@@ -18,7 +18,7 @@ from core.api_base import (
 )
 from planning.filtersets import RequirementFilterSet
 from planning.forms import RequirementForm
-from planning.models import Requirement, Waiver
+from planning.models import DESCRIBED_WITH, Requirement, Waiver
 
 
 class RequirementSerializer(FormSerializer):
@@ -30,9 +30,7 @@ class RequirementSerializer(FormSerializer):
 
 
 class RequirementViewSet(ScopedViewSet):
-    queryset = Requirement.objects.select_related(
-        "course", "language", "position__rotation", "unit_type", "mission"
-    )
+    queryset = Requirement.objects.select_related(*DESCRIBED_WITH)
     serializer_class = RequirementSerializer
     filterset_class = RequirementFilterSet
 

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import BaseFilterSet
-from planning.models import Requirement, RequirementKind
+from planning.models import Requirement, RequirementKind, applies_to_every_deployment
 from units.models import Category
 
 SCOPES = [
@@ -37,9 +37,8 @@ class RequirementFilterSet(BaseFilterSet):
         )
 
     def filter_scope(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        unscoped = Q(position=None, unit_type=None, mission=None, category="")
         if value == "all":
-            return queryset.filter(unscoped)
+            return queryset.filter(applies_to_every_deployment())
         if value == "category":
             return queryset.exclude(category="")
         return queryset.filter(**{f"{value}__isnull": False})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BaseModelForm, DateInput
 from core.models import Organisation
 from planning.expiring import DOCUMENT_KINDS
-from planning.models import Requirement
+from planning.models import WHAT_FIELDS, Requirement
 from units.models import Position, Rotation, RotationStatus
 
 # Rotations offered as a scope or for a readiness check: those not yet home.
@@ -41,25 +40,14 @@ class RequirementForm(BaseModelForm):
 
     class Meta:
         model = Requirement
+        # The kind, the scope (at most one of four), what the kind asks, where it comes from.
         fields = [
             "kind",
             "position",
             "unit_type",
             "mission",
             "category",
-            "course",
-            "assessment_kind",
-            "language",
-            "language_level",
-            "licence_category",
-            "licence_held_months",
-            "min_years",
-            "min_age",
-            "max_age",
-            "rank_min",
-            "rank_max",
-            "margin_months",
-            "screening_kind",
+            *WHAT_FIELDS,
             "source",
             "notes",
         ]
@@ -142,12 +130,16 @@ class PersonReadinessForm(forms.Form):
         return data
 
 
+# The expiring page looks this many days ahead unless told otherwise.
+EXPIRING_DAYS = 90
+
+
 class ExpiringForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), required=False, label=_("Organisation")
     )
     days = forms.IntegerField(
-        label=_("Within (days)"), min_value=1, max_value=3650, required=False, initial=90
+        label=_("Within (days)"), min_value=1, max_value=3650, required=False, initial=EXPIRING_DAYS
     )
     kind = forms.ChoiceField(
         label=_("Document"),
@@ -164,8 +156,4 @@ class ExpiringForm(forms.Form):
 
     def period_days(self) -> int:
         days = self.cleaned_data.get("days") if self.is_valid() else None
-        return days or 90
-
-
-def default_period(rotation: Rotation) -> tuple[datetime.date, datetime.date]:
-    return rotation.starts_on, rotation.ends_on
+        return days or EXPIRING_DAYS

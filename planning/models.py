@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,13 @@ WHAT_FIELDS = (
 )
 # Fields whose "empty" is a zero default rather than None or "".
 ZERO_DEFAULTS = ("licence_held_months", "margin_months")
+# The records a requirement names when it describes itself and its scope: load them with it.
+DESCRIBED_WITH = ("course", "language", "position__rotation", "unit_type", "mission")
+
+
+def applies_to_every_deployment() -> Q:
+    """Requirements without a scope: they apply to every deployment."""
+    return Q(position=None, unit_type=None, mission=None, category="")
 
 
 class Requirement(models.Model):

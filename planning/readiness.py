@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from functools import reduce
 from itertools import islice
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BigIntegerField, Case, QuerySet, Value, When
 
@@ -47,6 +48,20 @@ def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
         yield chunk
 
 
+def fetch_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a values_list queryset, straight through the cursor.
+
+    Building 100,000 tuples is the ORM's slow part, not SQL's: the cursor's rows are enough.
+    """
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a pool of .none(), e.g. a user without the permission to view
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _distinct(rules: Iterable[Rule]) -> list[tuple]:
     """The distinct signatures among `rules`, in a stable order: one bit each."""
     seen: dict[tuple, None] = {}
@@ -56,16 +71,23 @@ def _distinct(rules: Iterable[Rule]) -> list[tuple]:
 
 
 def masks(
-    people: QuerySet[Person], rules: Sequence[Rule], start: datetime.date, end: datetime.date
+    people: QuerySet[Person],
+    rules: Sequence[Rule],
+    start: datetime.date,
+    end: datetime.date,
+    size: int | None = None,
 ) -> tuple[list[tuple[int, int]], dict[tuple, int]]:
     """Every person of `people` with the mask of the signatures they fail, in one query.
 
-    Returns the (person id, mask) rows and the bit of each signature. A person failing nothing
-    has mask 0.
+    Returns the (person id, mask) rows, by ascending id, and the bit of each signature. A
+    person failing nothing has mask 0. `size` is how many people `people` holds, when the
+    caller knows it: it saves counting them to choose how documents are looked up.
     """
     signatures = _distinct(rules)
     bits = {sig: 1 << index for index, sig in enumerate(signatures)}
-    per_person = people.order_by()[: PER_PERSON_LIMIT + 1].count() <= PER_PERSON_LIMIT
+    if size is None:
+        size = people.order_by()[: PER_PERSON_LIMIT + 1].count()
+    per_person = size <= PER_PERSON_LIMIT
     conditions = {}
     for rule in rules:
         if rule.signature not in conditions:  # building a condition costs; once per signature
@@ -87,14 +109,10 @@ def masks(
         columns[f"unmet_{number}"] = (
             reduce(operator.add, cases) if cases else Value(0, output_field=BigIntegerField())
         )
+    # By id: the planner's pool is in the same order, so a row's index is the person's index.
     if not columns:
-        return [(pk, 0) for pk in people.order_by().values_list("pk", flat=True)], bits
-    query = people.order_by().annotate(**columns).values_list("pk", *columns)
-    # Straight through the cursor: building 100,000 tuples is the ORM's slow part, not SQL's.
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
-    with connections[query.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return [(pk, 0) for pk in people.order_by("pk").values_list("pk", flat=True)], bits
+    rows = fetch_rows(people.order_by("pk").annotate(**columns).values_list("pk", *columns))
     if len(columns) == 1:
         return [(row[0], row[1]) for row in rows], bits
     return [
@@ -128,8 +146,8 @@ def unmet_rules(
     """Person id → the rules they do not meet, for everyone of `people` who misses any."""
     rows, bits = masks(people, rules, start, end)
     decode = _Decoder(rules, bits)
-    relevant = _position_mask(rules, bits)
-    return {pk: decode(mask) for pk, mask in rows if mask & relevant}
+    # Every bit is one of `rules`' signatures: any bit set is a rule missed.
+    return {pk: decode(mask) for pk, mask in rows if mask}
 
 
 def unmet(
@@ -144,14 +162,6 @@ def unmet(
     People who meet everything are absent. `kinds` limits the requirements to those kinds.
     """
     return unmet_rules(people, rules_for(with_rotation(position), kinds), start, end)
-
-
-def ready_ids(
-    people: QuerySet[Person], position: Position, start: datetime.date, end: datetime.date
-) -> set[int]:
-    """Ids of the people of `people` who meet every requirement of `position`."""
-    rows, _bits = masks(people, rules_for(with_rotation(position)), start, end)
-    return {pk for pk, mask in rows if not mask}
 
 
 def ready_by_position(
@@ -194,11 +204,11 @@ def unmet_for_holders(
     periods: dict[tuple, list[tuple[int, Position]]] = defaultdict(list)
     for person_id, position, start, end in holders:
         periods[(start, end)].append((person_id, position))
+    rules = [rule for p in positions for rule in by_position[p.pk]]
     result: dict[int, tuple[Rule, ...]] = {}
     for (start, end), members in periods.items():
-        rules = [rule for p in positions for rule in by_position[p.pk]]
         people = Person.objects.filter(pk__in=[person_id for person_id, _p in members])
-        rows, bits = masks(people, rules, start, end)
+        rows, bits = masks(people, rules, start, end, size=len(members))
         found = dict(rows)
         decoders = {p.pk: _Decoder(by_position[p.pk], bits) for p in positions}
         for person_id, position in members:
@@ -206,10 +216,6 @@ def unmet_for_holders(
             if missed:
                 result[person_id] = missed
     return result
-
-
-def is_ready(person: Person, position: Position, start: datetime.date, end: datetime.date) -> bool:
-    return not unmet(Person.objects.filter(pk=person.pk), position, start, end)
 
 
 def with_rotation(position: Position) -> Position:

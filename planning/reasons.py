@@ -302,8 +302,8 @@ def explain_failures(
     }
 
 
-def count_phrase(key: str, count: int, rule: Rule) -> str:
-    """ "12 people need a medical check": what `count` people lack, by category key."""
+def count_phrase(count: int, rule: Rule) -> str:
+    """ "12 people need a medical check": what `count` people lack, said for `rule`'s kind."""
     r = rule.requirement
     values = {"count": count}
     kind = r.kind
@@ -383,6 +383,6 @@ def count_reasons(reasons: Iterable[list[Reason]]) -> list[CountedReason]:
         for reason in person_reasons:
             sample.setdefault(reason.category_key, reason.rule)
     return [
-        CountedReason(key, count, count_phrase(key, count, sample[key]))
+        CountedReason(key, count, count_phrase(count, sample[key]))
         for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]

@@ -30,7 +30,7 @@ from people.models import (
     ScreeningStatus,
     whole_years,
 )
-from planning.models import Requirement
+from planning.models import Requirement, applies_to_every_deployment
 from planning.models import RequirementKind as Kind
 from training.models import Assessment, Enrolment, add_months
 from units.models import Position, PositionLanguageRequirement
@@ -106,9 +106,8 @@ def signature(r: Requirement) -> tuple:
 
 def _scope_filter(positions: Sequence[Position]) -> Q:
     rotations = {p.rotation for p in positions}
-    unscoped = Q(position=None, unit_type=None, mission=None, category="")
     return (
-        unscoped
+        applies_to_every_deployment()
         | Q(position__in=[p.pk for p in positions])
         | Q(unit_type__in={r.unit_type_id for r in rotations})
         | Q(mission__in={r.mission_id for r in rotations})

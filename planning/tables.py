@@ -16,7 +16,8 @@ class RequirementTable(tables.Table):
         linkify=lambda record: record.get_absolute_url(),
         order_by=("kind", "pk"),
     )
-    scope = tables.Column(verbose_name=_("Applies to"), accessor="pk", order_by=("category",))
+    # Not orderable: the category alone would sort positions, unit types and missions as one.
+    scope = tables.Column(verbose_name=_("Applies to"), accessor="pk", orderable=False)
     source = tables.Column(verbose_name=_("Source"))
 
     class Meta:

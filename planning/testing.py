@@ -9,6 +9,7 @@ requirements are present in the test database.
 from __future__ import annotations
 
 import datetime
+import itertools
 from typing import Any
 
 from people.models import MedicalClearance, MedicalResult, Passport, Screening, ScreeningStatus
@@ -16,6 +17,9 @@ from planning.seed import CPTM_CODE, CPTM_TITLE
 from training.models import Course, CourseKind, CourseRun, Enrolment
 
 FAR = datetime.timedelta(days=3 * 365)
+# Certificate numbers are unique: generated tests may give one person two certificates of a
+# course issued the same day.
+_serials = itertools.count(1)
 
 
 def cptm_course() -> Course:
@@ -41,7 +45,7 @@ def certificate(
         run=run,
         person=person,
         score=score,
-        certificate_number=f"C-{person.pk}-{course.pk}-{issued_on:%Y%m%d}",
+        certificate_number=f"C-{person.pk}-{course.pk}-{issued_on:%Y%m%d}-{next(_serials)}",
         certificate_issued_on=issued_on,
         **extra,
     )

@@ -48,12 +48,12 @@ def accept(run: PlanRun, user: Any) -> list[Deployment]:
             raise PlannerError(
                 {"accept": [_("The plan proposes nobody: there is nothing to accept.")]}
             )
-        errors = _check_now(rows, user, run.rest_months)
+        positions = Position.objects.select_related("rotation__unit_type").in_bulk(
+            [row["position"] for row in rows]
+        )
+        errors = _check_now(rows, positions, user, run.rest_months)
         created: list[Deployment] = []
         if not errors:
-            positions = Position.objects.select_related("rotation__unit_type").in_bulk(
-                [row["position"] for row in rows]
-            )
             people = Person.objects.in_bulk([row["person"]["person"] for row in rows])
             note = _("Proposed by the rotation planner (run %(run)s).") % {"run": run.pk}
             for row in rows:
@@ -79,8 +79,13 @@ def accept(run: PlanRun, user: Any) -> list[Deployment]:
     return created
 
 
-def _check_now(rows: list[dict], user: Any, rest_months: int) -> list[str]:
-    """What is no longer true of the proposal: pool, readiness, free and rested."""
+def _check_now(
+    rows: list[dict], positions: dict[int, Position], user: Any, rest_months: int
+) -> list[str]:
+    """What is no longer true of the proposal: pool, readiness, free and rested.
+
+    `positions` are the rows' positions by id, with `rotation__unit_type`.
+    """
     errors: list[str] = []
     person_ids = [row["person"]["person"] for row in rows]
     visible = Person.objects.restrict(user, "view").filter(pk__in=person_ids)
@@ -93,9 +98,6 @@ def _check_now(rows: list[dict], user: Any, rest_months: int) -> list[str]:
             )
     if errors:
         return errors
-    positions = Position.objects.select_related("rotation__unit_type").in_bulk(
-        [row["position"] for row in rows]
-    )
     holders = []
     for row in rows:
         position = positions[row["position"]]

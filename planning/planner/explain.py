@@ -8,7 +8,6 @@ alternatives per class and a few nearest candidates per gap (a query per kind of
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from typing import Any
 
@@ -16,7 +15,8 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from people.models import CEFRLevel, Grade, Person
+from people.models import Person
+from planning.describe import grade_label, level_label
 from planning.planner.instance import Instance, PositionClass, target_grade
 from planning.planner.locks import conflicts
 from planning.planner.solver import Solution
@@ -29,17 +29,6 @@ from planning.reasons import explain_failures
 ALTERNATIVES = 3
 NEAREST = 3
 NOBODY = 10_000  # a count of lacks no one reaches: marks people not to list
-
-
-def _grade(value: int | None) -> str:
-    try:
-        return Grade(value).label if value else "—"
-    except ValueError:
-        return str(value)
-
-
-def _level(value: int) -> str:
-    return CEFRLevel(value).label if value else "—"
 
 
 class Explainer:
@@ -95,8 +84,8 @@ class Explainer:
                     _("%(language)s %(level)s, above the %(minimum)s required")
                     % {
                         "language": self.languages.get(language_id, ""),
-                        "level": _level(level),
-                        "minimum": _level(minimum),
+                        "level": level_label(level),
+                        "minimum": level_label(minimum),
                     }
                 )
         years = int(self._years(start)[0][index]) if pool.has_service[index] else 0
@@ -110,7 +99,10 @@ class Explainer:
         if target is not None and pool.grade[index]:
             why.append(
                 _("rank %(grade)s for a position ranked %(range)s")
-                % {"grade": _grade(int(pool.grade[index])), "range": _range(s.rank_min, s.rank_max)}
+                % {
+                    "grade": grade_label(int(pool.grade[index])),
+                    "range": c.positions[0].rank_range,  # the class's positions share it
+                }
             )
         if pool.deployments[index] == 0:
             why.append(_("never deployed"))
@@ -178,7 +170,6 @@ class Explainer:
             return text + "."
         period = s.period
         masks = self.i.periods[period]
-        group = self.i.group[period]
         free = self.i.available[period].copy()
         for _position, index in self.i.locked:
             free[index] = False
@@ -200,7 +191,7 @@ class Explainer:
                 }
             )
             free &= with_specialty
-        counts = np.bincount(group[free], minlength=len(masks.masks))
+        counts = np.bincount(masks.group[free], minlength=len(masks.masks))
         lacking = []
         for rule in c.rules:
             bit = masks.bits[rule.signature]
@@ -221,7 +212,7 @@ class Explainer:
                     ),
                 }
             )
-        busy = (masks.group_missing(s.mask)[group] == 0) & ~self.i.available[period]
+        busy = (masks.missing(s.mask) == 0) & ~self.i.available[period]
         if self.i.specialty_required and s.specialty_id is not None:
             busy &= self.i.pool.specialty == s.specialty_id
         if busy.any():
@@ -244,7 +235,7 @@ class Explainer:
         c = self.i.classes[k]
         s = c.signature
         period = s.period
-        lacks = self.i.periods[period].group_missing(s.mask)[self.i.group[period]].astype(np.int32)
+        lacks = self.i.periods[period].missing(s.mask).astype(np.int32)
         lacks += ~self.i.available[period]
         if self.i.specialty_required and s.specialty_id is not None:
             lacks += self.i.pool.specialty != s.specialty_id
@@ -269,12 +260,10 @@ class Explainer:
         for k, people in wanted.items():
             c = self.i.classes[k]
             masks = self.i.periods[c.signature.period]
-            group = self.i.group[c.signature.period]
             for index in people:
-                mask = masks.masks[group[index]]
-                for rule in c.rules:
-                    if mask & masks.bits[rule.signature]:
-                        by_period[c.signature.period][index].add(rule)
+                missed = masks.missed_rules(index, c.rules)
+                if missed:
+                    by_period[c.signature.period][index].update(missed)
         reasons: dict[tuple, dict[int, list]] = {}
         busy: dict[tuple, dict[int, list[str]]] = {}
         for period, people in by_period.items():
@@ -318,12 +307,6 @@ class Explainer:
         return result
 
 
-def _range(low: int | None, high: int | None) -> str:
-    if low and high:
-        return _grade(low) if low == high else f"{_grade(low)} – {_grade(high)}"
-    return _grade(low or high)
-
-
 def _people(ids: set[int]) -> dict[int, dict[str, Any]]:
     found = {}
     chunk = sorted(ids)
@@ -340,7 +323,3 @@ def _people(ids: set[int]) -> dict[int, dict[str, Any]]:
                 "specialty": specialty or "",
             }
     return found
-
-
-def _date(day: datetime.date) -> str:
-    return day.isoformat()

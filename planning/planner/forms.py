@@ -38,11 +38,13 @@ class RotationChoice(forms.ModelMultipleChoiceField):
 
 
 class PlanForm(forms.Form):
+    # The settings template says how near a departure must be to be offered.
+    together_days = TOGETHER_DAYS
+
     also = RotationChoice(
         queryset=Rotation.objects.none(),
         required=False,
         label=_("Plan together with"),
-        help_text=_("Rotations in preparation that depart within 45 days of this one."),
         widget=forms.CheckboxSelectMultiple,
     )
     rest_months = forms.IntegerField(
@@ -63,6 +65,10 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rotation = rotation
         self.fields["also"].queryset = companions(rotation, user)
+        # Formatted here, not at import: the text is then in the language of the request.
+        self.fields["also"].help_text = _(
+            "Rotations in preparation that depart within %(days)s days of this one."
+        ) % {"days": TOGETHER_DAYS}
         defaults = Weights()
         for name, label in LABELS.items():
             self.fields[f"w_{name}"] = forms.IntegerField(

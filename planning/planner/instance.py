@@ -15,16 +15,13 @@ for everyone.
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from deployments.models import Deployment
 from people.models import Person
 from planning.eligibility import PeriodMasks, evaluate, position_rules
 from planning.planner.pool import DEFAULT_REST_MONTHS, Pool, load_pool
@@ -37,7 +34,7 @@ from planning.planner.weights import (
 )
 from planning.rules import Rule
 from units.models import Position, PositionLanguageRequirement, Rotation
-from units.queries import SERVING_STATES
+from units.queries import SERVING_STATES, Strength, set_strength
 
 Period = tuple[datetime.date, datetime.date]
 # First list length of a class: enough that the certificate seldom asks for more.
@@ -56,6 +53,21 @@ class Signature:
     rank_min: int | None
     rank_max: int | None
     languages: tuple[tuple[int, int], ...]
+
+
+def signature_of(position: Position, mask: int = 0) -> Signature:
+    """What decides who may take `position` and how they score; `mask` is its requirements'
+    bits in its period's masks (0 where eligibility is not asked again, as for a lock).
+    """
+    rotation = position.rotation
+    return Signature(
+        period=(rotation.starts_on, rotation.ends_on),
+        mask=mask,
+        specialty_id=position.specialty_id,
+        rank_min=position.rank_min,
+        rank_max=position.rank_max,
+        languages=tuple(sorted((w.language_id, w.level) for w in position.languages.all())),
+    )
 
 
 @dataclass
@@ -103,7 +115,6 @@ class Instance:
     rankings: dict[tuple[Signature, bool], Ranking] = field(default_factory=dict)
     # List length in use per (class, sex).
     lengths: dict[tuple[int, bool], int] = field(default_factory=dict)
-    group: dict[Period, np.ndarray] = field(default_factory=dict)  # pool order
     available: dict[Period, np.ndarray] = field(default_factory=dict)
     _signature_capacity: dict[Signature, int] = field(default_factory=dict)
 
@@ -188,10 +199,8 @@ class Instance:
         """Whether each person of the pool may take a position of this signature."""
         found = self.eligible.get(signature)
         if found is None:
-            masks = self.periods[signature.period]
-            found = (masks.group_missing(signature.mask)[self.group[signature.period]] == 0) & (
-                self.available[signature.period]
-            )
+            missing = self.periods[signature.period].missing(signature.mask)
+            found = (missing == 0) & self.available[signature.period]
             if self.specialty_required and signature.specialty_id is not None:
                 found &= self.pool.specialty == signature.specialty_id
             if self.locked:
@@ -270,12 +279,6 @@ def open_positions(rotations: list[Rotation]) -> list[Position]:
     return positions
 
 
-def women_needed(rotation: Rotation) -> int:
-    """Women the rotation's target share asks for at its target strength (as units.queries)."""
-    share = Decimal(rotation.target_women_share or 0)
-    return math.ceil(rotation.target_strength * share / 100)
-
-
 def build(
     rotations: list[Rotation],
     people: QuerySet[Person],
@@ -312,7 +315,8 @@ def build(
     timings["pool"] = time.perf_counter() - started
     started = time.perf_counter()
     everything = list({rule.key: rule for rs in rules.values() for rule in rs}.values())
-    evaluated = evaluate(people, everything, periods)
+    evaluated = evaluate(people, everything, periods, size=len(pool))
+    strengths = [Strength.of(rotation) for rotation in set_strength(rotations)]
     instance = Instance(
         rotations=rotations,
         classes=[],
@@ -321,16 +325,19 @@ def build(
         weights=weights,
         specialty_required=specialty_required,
         need=np.zeros(len(rotations), dtype=np.int64),
-        women_needed=[women_needed(r) for r in rotations],
-        women_existing=_women_serving(rotations),
+        women_needed=[figures.women_needed for figures in strengths],
+        women_existing=[figures.women for figures in strengths],
         locks=locks,
         locked=[],
         rules=rules,
     )
     for period, masks in evaluated.items():
-        group = np.zeros(len(pool), dtype=np.int32)
-        group[pool.index_of(masks.person_ids)] = masks.group
-        instance.group[period] = group
+        # The engine's rows and the pool are both by id, so a pool index is a row index too;
+        # someone added or removed between the two reads would break that: start again.
+        if not np.array_equal(masks.person_ids, pool.ids):
+            raise PlannerError(
+                {"pool": [_("The register changed while the plan was made: run it again.")]}
+            )
         instance.available[period] = pool.available(*period)
     instance.locked = check_locks(instance, positions, locks)
     locked_positions = {position.pk for position, _index in instance.locked}
@@ -359,20 +366,6 @@ def _check_open(rotations: list[Rotation], positions: list[Position]) -> None:
         )
 
 
-def _women_serving(rotations: list[Rotation]) -> list[int]:
-    counts = dict(
-        Deployment.objects.filter(
-            position__rotation__in=[r.pk for r in rotations],
-            state__in=SERVING_STATES,
-            person__sex="F",
-        )
-        .values_list("position__rotation")
-        .annotate(n=Count("position", distinct=True))
-        .values_list("position__rotation", "n")
-    )
-    return [counts.get(r.pk, 0) for r in rotations]
-
-
 def _make_classes(instance: Instance, positions: list[Position]) -> None:
     index = {rotation.pk: i for i, rotation in enumerate(instance.rotations)}
     classes: dict[tuple, PositionClass] = {}
@@ -380,14 +373,7 @@ def _make_classes(instance: Instance, positions: list[Position]) -> None:
         rotation = position.rotation
         period = (rotation.starts_on, rotation.ends_on)
         rules = instance.rules[position.pk]
-        signature = Signature(
-            period=period,
-            mask=instance.periods[period].mask_of(rules),
-            specialty_id=position.specialty_id,
-            rank_min=position.rank_min,
-            rank_max=position.rank_max,
-            languages=tuple(sorted((w.language_id, w.level) for w in position.languages.all())),
-        )
+        signature = signature_of(position, instance.periods[period].mask_of(rules))
         key = (index[rotation.pk], signature)
         found = classes.get(key)
         if found is None:

@@ -125,10 +125,7 @@ def _lock_reasons(instance: Instance, position: Position, index: int) -> list[st
     period = (rotation.starts_on, rotation.ends_on)
     person_id = int(instance.pool.ids[index])
     reasons: list[str] = []
-    masks = instance.periods[period]
-    rules = instance.rules[position.pk]
-    group = instance.group[period][index]
-    missed = tuple(rule for rule in rules if masks.masks[group] & masks.bits[rule.signature])
+    missed = instance.periods[period].missed_rules(index, instance.rules[position.pk])
     if missed:
         explained = explain_failures({person_id: missed}, {person_id: period})
         reasons += [reason.text for reason in explained.get(person_id, [])]

@@ -12,6 +12,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# Months between the return from one deployment and the departure of the next, unless the
+# user asks otherwise (see pool.py for how the rest is counted).
+DEFAULT_REST_MONTHS = 12
+
 
 class PlanRun(models.Model):
     rotations = models.ManyToManyField(
@@ -25,7 +29,9 @@ class PlanRun(models.Model):
     )
     created = models.DateTimeField(_("created at"), auto_now_add=True)
     weights = models.JSONField(_("weights"), default=dict)
-    rest_months = models.PositiveSmallIntegerField(_("rest period (months)"), default=12)
+    rest_months = models.PositiveSmallIntegerField(
+        _("rest period (months)"), default=DEFAULT_REST_MONTHS
+    )
     specialty_required = models.BooleanField(_("specialty required"), default=True)
     # Position id (as text: JSON keys) → person id.
     locks = models.JSONField(_("locks"), default=dict)
@@ -51,6 +57,3 @@ class PlanRun(models.Model):
     def get_absolute_url(self) -> str:
         first = self.proposal.get("rotations", [{}])[0].get("id")
         return reverse("planning:plan_run", args=[first, self.pk])
-
-    def lock_map(self) -> dict[int, int]:
-        return {int(position): int(person) for position, person in self.locks.items()}

@@ -21,17 +21,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Coalesce
 
 from deployments.models import Deployment, State
 from deployments.queries import overlapping
 from people.models import Person, PersonLanguage
+from planning.planner.models import DEFAULT_REST_MONTHS
+from planning.readiness import fetch_rows
 from training.models import add_months
 
-DEFAULT_REST_MONTHS = 12
 # States in which a person has served (for "never deployed" and the last return).
 SERVED = [State.DEPLOYED, State.REPATRIATED]
 
@@ -43,17 +42,6 @@ def _ordinal(value: object) -> int:
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value[:10])
     return value.toordinal()  # type: ignore[union-attr]
-
-
-def _rows(queryset: QuerySet) -> list[tuple]:
-    """The rows of a values_list queryset, through the cursor (no per-row ORM work)."""
-    try:
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    except EmptyResultSet:  # a pool of .none(), e.g. a user without the permission to view
-        return []
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def whole_years_between(year: np.ndarray, month_day: np.ndarray, day: datetime.date) -> np.ndarray:
@@ -130,7 +118,7 @@ def load_pool(
     """Everyone of `people` with what the planner scores and checks, as arrays."""
     periods = list(periods)
     people = people.order_by()
-    rows = _rows(
+    rows = fetch_rows(
         people.order_by("pk").values_list(
             "pk", "sex", "rank__grade", "specialty_id", "service_start"
         )
@@ -179,7 +167,7 @@ def _load_history(pool: Pool, in_pool: QuerySet) -> None:
         .annotate(n=Count("pk"), last=Max(Coalesce("returned_on", "ends_on")))
         .values_list("person_id", "n", "last")
     )
-    rows = _rows(history)
+    rows = fetch_rows(history)
     if not rows:
         return
     index = np.searchsorted(pool.ids, np.array([r[0] for r in rows], dtype=np.int64))
@@ -199,7 +187,7 @@ def _load_busy(pool: Pool, in_pool: QuerySet, periods: list) -> None:
         .order_by()
         .values_list("person_id", "starts_on", "ends_on", "returned_on")
     )
-    rows = _rows(near)
+    rows = fetch_rows(near)
     pool.busy_person = np.searchsorted(
         pool.ids, np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     )
@@ -217,7 +205,7 @@ def _load_languages(pool: Pool, in_pool: QuerySet, language_ids: set[int]) -> No
     skills = PersonLanguage.objects.filter(
         language_id__in=language_ids, person__in=in_pool
     ).values_list("person_id", "language_id", "level")
-    rows = _rows(skills.order_by())
+    rows = fetch_rows(skills.order_by())
     for language_id in language_ids:
         mine = [r for r in rows if r[1] == language_id]
         levels = np.zeros(len(pool.ids), dtype=np.int8)

@@ -9,8 +9,8 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from planning.planner.explain import Explainer, _people, _range
-from planning.planner.instance import Instance, Signature
+from planning.planner.explain import Explainer, _people
+from planning.planner.instance import Instance, PositionClass, signature_of
 from planning.planner.solver import Result, Solution
 
 VERSION = 1
@@ -22,9 +22,7 @@ def _position_facts(position: Any) -> dict[str, Any]:
         "number": position.number,
         "role": position.role,
         "specialty": str(position.specialty) if position.specialty_id else "",
-        "rank_range": _range(position.rank_min, position.rank_max)
-        if position.rank_min or position.rank_max
-        else "",
+        "rank_range": position.rank_range,
         "languages": ", ".join(
             f"{w.language.name} {w.get_level_display()}" for w in position.languages.all()
         ),
@@ -33,24 +31,15 @@ def _position_facts(position: Any) -> dict[str, Any]:
 
 
 def locked_score(instance: Instance, position: Any, index: int) -> int:
-    rotation = position.rotation
-    signature = Signature(
-        (rotation.starts_on, rotation.ends_on),
-        0,
-        position.specialty_id,
-        position.rank_min,
-        position.rank_max,
-        tuple(sorted((w.language_id, w.level) for w in position.languages.all())),
-    )
-    return int(instance.scores_for(signature)[index])
+    return int(instance.scores_for(signature_of(position))[index])
 
 
 def build_proposal(
     instance: Instance,
     result: Result,
     baseline: Solution,
-    timings: dict[str, float],
 ) -> dict[str, Any]:
+    """The proposal as plain data; its figures' `seconds` are the caller's (run.py) to add."""
     solution = result.solution
     explainer = Explainer(instance, solution)
     ids = instance.pool.ids
@@ -134,7 +123,7 @@ def build_proposal(
             }
         rows.append(row)
 
-    figures = _figures(instance, result, baseline, timings, locked_total, rows)
+    figures = _figures(instance, result, baseline, locked_total, rows)
     return {
         "version": VERSION,
         "rotations": _rotations(instance, solution, rows),
@@ -151,20 +140,9 @@ def _order(instance: Instance, position: Any) -> int:
     return next(i for i, r in enumerate(instance.rotations) if r.pk == position.rotation_id)
 
 
-def _locked_class(instance: Instance, position: Any) -> Any:
-    from planning.planner.instance import PositionClass
-
-    rotation = position.rotation
-    signature = Signature(
-        (rotation.starts_on, rotation.ends_on),
-        0,
-        position.specialty_id,
-        position.rank_min,
-        position.rank_max,
-        tuple(sorted((w.language_id, w.level) for w in position.languages.all())),
-    )
+def _locked_class(instance: Instance, position: Any) -> PositionClass:
     return PositionClass(
-        _order(instance, position), signature, [position], instance.rules[position.pk]
+        _order(instance, position), signature_of(position), [position], instance.rules[position.pk]
     )
 
 
@@ -237,7 +215,6 @@ def _figures(
     instance: Instance,
     result: Result,
     baseline: Solution,
-    timings: dict[str, float],
     locked_total: int,
     rows: list[dict],
 ) -> dict[str, Any]:
@@ -262,5 +239,4 @@ def _figures(
         "pool": len(instance.pool),
         "classes": len(instance.classes),
         "eligible_pairs": pairs,
-        "seconds": {name: round(value, 3) for name, value in timings.items()},
     }

@@ -88,7 +88,7 @@ def plan(
         f"greedy {baseline.objective:,}, gap {100 * result.gap:.4f} % in {timings['solve']:.2f} s"
     )
     begun = time.perf_counter()
-    proposal = build_proposal(instance, result, baseline, timings)
+    proposal = build_proposal(instance, result, baseline)
     timings["explain"] = time.perf_counter() - begun
     timings["total"] = time.perf_counter() - started
     proposal["figures"]["seconds"] = {name: round(value, 3) for name, value in timings.items()}

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -82,8 +82,6 @@ class Result:
     proven: bool
     method: str
     solves: int = 0
-    lambdas: list[int] = field(default_factory=list)
-    seconds: float = 0.0
 
     @property
     def gap(self) -> float:
@@ -267,11 +265,10 @@ class Solver:
                     break
             lam = nxt
         assert best is not None and bound is not None
-        result = Result(best, bound, best.objective >= bound, "flow", self.solves, lam.tolist())
+        result = Result(best, bound, best.objective >= bound, "flow", self.solves)
         remaining = time_limit - (time.perf_counter() - started)
         if not result.proven and remaining > 0.05 and len(self.arcs()[0]) <= POLISH_ARCS:
             self._polish(result, remaining)
-        result.seconds = time.perf_counter() - started
         return result
 
     # --- repair -----------------------------------------------------------------------------

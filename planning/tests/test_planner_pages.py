@@ -132,8 +132,10 @@ def test_a_locked_row_stays_and_a_swap_puts_the_chosen_person_in(client, planner
     assert by_position[senior["position"]]["person"]["name"] == "Senior Officer"
     assert by_position[middle["position"]]["person"]["name"] == "Junior Officer"
     assert by_position[middle["position"]]["locked"] is True
-    assert rerun.lock_map() == {senior["position"]: senior["person"]["person"],
-                                middle["position"]: junior["person"]}  # fmt: skip
+    assert rerun.locks == {str(senior["position"]): senior["person"]["person"],
+                           str(middle["position"]): junior["person"]}  # fmt: skip
+    page = client.get(response["Location"]).content.decode()
+    assert page.count('data-status="locked"') == 2
 
 
 def test_a_conflicting_lock_is_refused_with_the_reason_and_no_new_run(

@@ -182,7 +182,6 @@ class PlanRunView(LoginRequiredMixin, View):
             "groups": groups,
             "figures": proposal["figures"],
             "errors": errors or [],
-            "locked": {int(k) for k in run.locks},
         }
         return render(request, "planning/planner_run.html", context, status=status)
 

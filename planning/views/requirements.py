@@ -10,13 +10,10 @@ from core.views import generic
 from planning.describe import describe_scope
 from planning.filtersets import RequirementFilterSet
 from planning.forms import RequirementForm
-from planning.models import Requirement
+from planning.models import DESCRIBED_WITH, Requirement
 from planning.tables import RequirementTable
 
-# Everything a row describes itself with: the course, the language and the scope's records.
-requirements = Requirement.objects.select_related(
-    "course", "language", "position__rotation", "unit_type", "mission"
-)
+requirements = Requirement.objects.select_related(*DESCRIBED_WITH)
 
 
 class RequirementListView(generic.ObjectListView):
