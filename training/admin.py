@@ -9,19 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdmin
 from training import assessments, runs
-from training.models import Assessment, AssessmentRule, Course, CourseRun, Enrolment
-
-
-class ScopedAdmin(SimpleHistoryAdmin):
-    """Runs, results and assessments belong to organisations: scoped as the pages are."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).restrict(request.user, "view")
+from training.models import (
+    ENROLMENT_LIST_ORDER,
+    TRAINEE_ORDER,
+    Assessment,
+    AssessmentRule,
+    Course,
+    CourseRun,
+    Enrolment,
+)
 
 
 @admin.register(Course)
@@ -39,6 +40,7 @@ class CourseAdmin(SimpleHistoryAdmin):
 
 class EnrolmentInline(admin.TabularInline):
     model = Enrolment
+    ordering = TRAINEE_ORDER
     extra = 0
     autocomplete_fields = ["person"]
     fields = [
@@ -77,6 +79,7 @@ class EnrolmentAdmin(ScopedAdmin):
     ]
     list_filter = ["passed", "run__course"]
     list_select_related = ["person", "run__course"]
+    ordering = ENROLMENT_LIST_ORDER  # Enrolment has no default ordering (see its Meta)
     search_fields = ["person__search_name", "foreign_name", "certificate_number"]
     autocomplete_fields = ["person"]
     raw_id_fields = ["run"]

@@ -20,7 +20,14 @@ from people.models import Person
 from training import assessments, runs
 from training.filtersets import AssessmentFilterSet, CourseFilterSet, CourseRunFilterSet
 from training.forms import AssessmentForm, CourseForm, CourseRunForm, EnrolmentResultForm
-from training.models import Assessment, AssessmentRule, Course, CourseRun, Enrolment
+from training.models import (
+    ENROLMENT_LIST_ORDER,
+    Assessment,
+    AssessmentRule,
+    Course,
+    CourseRun,
+    Enrolment,
+)
 
 # --- catalogue -----------------------------------------------------------------------------------
 
@@ -143,6 +150,9 @@ class EnrolmentSerializer(FormSerializer):
             "foreign_country",
             "foreign_organisation",
         ]
+        # DRF would check the unique constraint itself, in its own words; the form's
+        # Enrolment.clean refuses a number given twice as the page does.
+        extra_kwargs = {"certificate_number": {"validators": []}}
 
 
 class EnrolmentCreateSerializer(serializers.Serializer):
@@ -165,19 +175,21 @@ class EnrolmentCreateSerializer(serializers.Serializer):
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Only this check is the API's own: the request picks enrol_person or enrol_foreign,
+        # and each would drop what belongs to the other. A trainee named neither way is
+        # refused by enrol_foreign, on foreign_name, as on the run page.
         if attrs.get("person") and attrs.get("foreign_name", "").strip():
             raise serializers.ValidationError(
                 {"foreign_name": [_("A trainee is either one of our people or foreign.")]}
-            )
-        if not attrs.get("person") and not attrs.get("foreign_name", "").strip():
-            raise serializers.ValidationError(
-                {"person": [_("Choose a person or give a foreign trainee's name.")]}
             )
         return attrs
 
 
 class EnrolmentViewSet(ScopedViewSet):
-    queryset = Enrolment.objects.select_related("run__course", "person")
+    # Enrolment has no default ordering; this one ends on pk, so pages never shift.
+    queryset = Enrolment.objects.select_related("run__course", "person").order_by(
+        *ENROLMENT_LIST_ORDER
+    )
     serializer_class = EnrolmentSerializer
     filterset_class = simple_filterset(
         Enrolment, ids=("run", "person"), search=("foreign_name", "certificate_number")
@@ -194,13 +206,12 @@ class EnrolmentViewSet(ScopedViewSet):
         data = serializer.validated_data
         if data.get("person"):
             return runs.enrol_person(data["run"], data["person"])
-        enrolment = runs.enrol_foreign(
+        return runs.enrol_foreign(
             data["run"],
-            data["foreign_name"],
+            data.get("foreign_name", ""),
             data.get("foreign_country", ""),
             data.get("foreign_organisation", ""),
         )
-        return enrolment
 
 
 # --- assessments ---------------------------------------------------------------------------------

@@ -20,10 +20,8 @@ from training.models import (
     Assessment,
     AssessmentKind,
     AssessmentRule,
-    add_months,
+    last_valid_day,
 )
-
-SCORE_RANGE = (Decimal(0), Decimal(100))
 
 
 def combined_score(components: dict[str, Any]) -> Decimal | None:
@@ -57,9 +55,7 @@ def evaluate(assessment: Assessment, rule: AssessmentRule) -> None:
         passed = passed and bool(assessment.vision_passed)
     assessment.passed = passed
     assessment.valid_until = (
-        add_months(assessment.assessed_on, rule.validity_months) - datetime.timedelta(days=1)
-        if passed and rule.validity_months
-        else None
+        last_valid_day(assessment.assessed_on, rule.validity_months) if passed else None
     )
 
 
@@ -85,17 +81,6 @@ def retake_allowed_from(assessment: Assessment, rule: AssessmentRule) -> datetim
     return allowed if assessment.assessed_on < allowed else None
 
 
-def check_range(values: dict[str, Any]) -> None:
-    low, high = SCORE_RANGE
-    errors = {
-        name: _("A score lies between 0 and 100.")
-        for name, value in values.items()
-        if value is not None and not low <= Decimal(value) <= high
-    }
-    if errors:
-        raise ValidationError(errors)
-
-
 def record_assessment(
     person: Any,
     *,
@@ -116,8 +101,10 @@ def record_assessment(
     """Record (or correct, with `instance`) one assessment of `person`; return it saved.
 
     A language score may be left out when all four parts are given: it is their mean.
-    Refuses, with a message on the field, a score outside 0–100, a missing rule, and a retake
-    inside the rule's waiting period after a failed attempt (saying when it is allowed).
+    Refuses, with a message on the field, a missing score, a score outside 0–100 (the model's
+    validators, as the form's fields say it), a missing rule, and a retake inside the rule's
+    waiting period after a failed attempt (saying when it is allowed). The page and the API
+    call this through AssessmentForm.record, so each refusal reads the same through both.
     """
     components = {
         "reading": reading,
@@ -125,7 +112,6 @@ def record_assessment(
         "writing": writing,
         "interview": interview,
     }
-    check_range({"score": score, **components})
     if score is None and kind == AssessmentKind.LANGUAGE:
         score = combined_score(components)
     if score is None:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import BaseFilterSet, OrganisationTreeFilter, YearFilter
 from people.models import Language
-from people.text import fold
 from training.models import Assessment, AssessmentKind, Course, CourseKind, CourseRun
+from training.search import name_or_number
 
 RESULTS = [("passed", _("Passed")), ("failed", _("Failed"))]
 
@@ -85,10 +85,7 @@ class AssessmentFilterSet(BaseFilterSet):
 
     def search(self, queryset: QuerySet, value: str) -> QuerySet:
         """Every folded word in the person's name, or their service number."""
-        by_name = Q()
-        for word in fold(value).split():
-            by_name &= Q(person__search_name__contains=word)
-        return queryset.filter(by_name | Q(person__service_number__iexact=value))
+        return queryset.filter(name_or_number(value, person="person__"))
 
     def filter_result(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(passed=value == "passed")

@@ -161,24 +161,23 @@ def result_formset(can_delete: bool) -> type[BaseModelFormSet]:
 
 
 class ForeignTraineeForm(forms.Form):
-    name = forms.CharField(
+    """An officer of another country; named as Enrolment's fields, so that the refusals of
+    training.runs.enrol_foreign land on the field they are about."""
+
+    foreign_name = forms.CharField(
         label=_("Name"),
         max_length=200,
-        required=False,
+        error_messages={"required": _("Give the foreign trainee's name.")},
     )
-    country = forms.CharField(label=_("Country"), max_length=100, required=False)
-    organisation = forms.CharField(label=_("Their organisation"), max_length=200, required=False)
+    foreign_country = forms.CharField(label=_("Country"), max_length=100, required=False)
+    foreign_organisation = forms.CharField(
+        label=_("Their organisation"), max_length=200, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="foreign", **kwargs)
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control form-control-sm"
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise ValidationError(_("Give the foreign trainee's name."))
-        return name
 
 
 class ImportForm(forms.Form):
@@ -189,7 +188,11 @@ class ImportForm(forms.Form):
 
 
 class AssessmentForm(BaseModelForm):
-    """The page's input; `training.assessments.record_assessment` applies the rules."""
+    """The page's input; `training.assessments.record_assessment` applies the rules.
+
+    The language mean and the refusal of a missing score are the rules' too: their errors
+    reach the score field through `record` (the page and the API add them to the form).
+    """
 
     class Meta:
         model = Assessment
@@ -215,14 +218,6 @@ class AssessmentForm(BaseModelForm):
         self.fields["score"].required = False
         for name in LANGUAGE_COMPONENTS:
             self.fields[name].help_text = _("Language only.")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("score") is None and data.get("kind") == "language":
-            data["score"] = assessments.combined_score(data)
-        if data.get("score") is None and "score" not in self.errors:
-            self.add_error("score", _("Give the score (or, for a language, all four parts)."))
-        return data
 
     def record(self) -> Assessment:
         """Save through the rules; raises ValidationError keyed by field."""

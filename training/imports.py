@@ -3,6 +3,10 @@
 Every row is read and checked before anything is written; every problem is reported at
 once as "Row N, column: message" (N as the spreadsheet numbers its rows, the header being
 row 1), so the officer corrects the file in one pass. A file with any error changes nothing.
+
+Cells are read as the people import reads them (people.imports.columns): text without the
+apostrophe our exports put before a leading - + = @, so a downloaded template imports back
+to the same names; dates written the usual ways, or as date cells.
 """
 
 from __future__ import annotations
@@ -15,16 +19,20 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.exports import neutralise
+from core.exports import neutralise, workbook_bytes, write_rows
+from people.imports import columns as people_columns
+from people.imports.columns import CellError, text
+from people.imports.readers import is_empty
 from people.models import Person
 from people.text import fold
 from training import runs
-from training.models import CourseRun, Enrolment
+from training.models import TRAINEE_ORDER, CourseRun, Enrolment
 
 # Column → what it holds; the order is the template's.
 COLUMNS = {
@@ -57,17 +65,11 @@ class ImportReport:
         return not self.errors
 
 
-class CellError(ValueError):
-    pass
-
-
 # --- reading the file --------------------------------------------------------------------
 
 
 def read_table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """The header (normalised) and the non-empty rows with their spreadsheet row numbers."""
-    if len(content) > MAX_BYTES:
-        raise ValidationError(_("The file is larger than 5 MB."))
     lowered = name.lower()
     if lowered.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
         rows = read_xlsx(content)
@@ -76,13 +78,21 @@ def read_table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, li
     else:
         raise ValidationError(_("Upload an .xlsx or .csv file."))
     numbered = [(number, row) for number, row in enumerate(rows, start=1)]
-    numbered = [(n, row) for n, row in numbered if any(text(cell) for cell in row)]
+    numbered = [(n, row) for n, row in numbered if not all(is_empty(cell) for cell in row)]
     if not numbered:
         raise ValidationError(_("The file is empty."))
     (_first, header), body = numbered[0], numbered[1:]
     if len(body) > MAX_ROWS:
         raise ValidationError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
-    return [text(cell).lower().replace(" ", "_") for cell in header], body
+    return [heading(cell) for cell in header], body
+
+
+def heading(cell: Any) -> str:
+    """A heading as a column's key: "Certificate number" → "certificate_number"."""
+    try:
+        return text(cell).lower().replace(" ", "_")
+    except CellError:
+        return str(cell)  # a date or a yes/no is no column's name: check_header says so
 
 
 def read_xlsx(content: bytes) -> list[list[Any]]:
@@ -108,15 +118,7 @@ def read_csv(content: bytes) -> list[list[Any]]:
     return [list(row) for row in csv.reader(io.StringIO(decoded), delimiter=delimiter)]
 
 
-# --- reading one cell --------------------------------------------------------------------
-
-
-def text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a service number Excel stored as a number
-    return str(value).strip()
+# --- reading one cell (text and dates as the people import reads them) ---------------------
 
 
 def yes_no(value: Any) -> bool:
@@ -131,6 +133,8 @@ def yes_no(value: Any) -> bool:
 
 
 def number(value: Any) -> Decimal | None:
+    if isinstance(value, bool | datetime.date):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
     raw = text(value).rstrip("%").replace(",", ".").strip()
     if not raw:
         return None
@@ -144,21 +148,19 @@ def number(value: Any) -> Decimal | None:
 
 
 def date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    raw = text(value)
-    if not raw:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    raise CellError(
-        _("“%(value)s” is not a date (write YYYY-MM-DD or DD/MM/YYYY).") % {"value": raw}
-    )
+    """A date cell, an Excel serial, or text such as 2025-03-14, 14/03/2025 or 14 Mar 2025.
+
+    Text that spells no date is refused naming the two ways the template asks for.
+    """
+    try:
+        return people_columns.date(value)
+    except CellError as error:
+        if not isinstance(value, str):
+            raise
+        raise CellError(
+            _("“%(value)s” is not a date (write YYYY-MM-DD or DD/MM/YYYY).")
+            % {"value": value.strip()}
+        ) from error
 
 
 PARSERS = {
@@ -197,7 +199,7 @@ class RunImport:
     def __init__(self, run: CourseRun, user: Any) -> None:
         self.run = run
         self.user = user
-        self.enrolled = list(run.enrolments.select_related("person", "run__course"))
+        self.enrolled = list(run.enrolments.select_related("person", "run__course").order_by("pk"))
         self.errors: list[str] = []
         self.seen: dict[Any, int] = {}
         self.certificates: dict[str, int] = {}  # certificate number: the row that gave it
@@ -211,6 +213,14 @@ class RunImport:
         else:
             self.errors.append(_("Row %(row)d: %(message)s") % {"row": row, "message": message})
 
+    def cell_text(self, row: int, values: dict[str, Any], column: str) -> str | None:
+        """The text of the row's `column` ("" if absent); None, the error noted, if unreadable."""
+        try:
+            return text(values.get(column))
+        except CellError as error:
+            self.error(row, column, str(error))
+            return None
+
     def people_by_number(self, numbers: set[str]) -> dict[str, list[Person]]:
         found: dict[str, list[Person]] = {}
         for person in Person.objects.restrict(self.user, "view").filter(service_number__in=numbers):
@@ -221,7 +231,10 @@ class RunImport:
         self, row: int, values: dict[str, Any], people: dict[str, list[Person]]
     ) -> Enrolment | None:
         """The row's enrolment: one already on the run, or a new one (not saved)."""
-        number, name = text(values.get("service_number")), text(values.get("foreign_name"))
+        number = self.cell_text(row, values, "service_number")
+        name = self.cell_text(row, values, "foreign_name")
+        if number is None or name is None:
+            return None
         if number and name:
             self.error(row, "foreign_name", _("Give a service number or a foreign name, not both."))
             return None
@@ -259,7 +272,10 @@ class RunImport:
             enrolment = matches[0] if matches else Enrolment(run=self.run, foreign_name=name)
             for column in ("foreign_country", "foreign_organisation"):
                 if column in values:
-                    setattr(enrolment, column, text(values[column]))
+                    value = self.cell_text(row, values, column)
+                    if value is None:
+                        return None
+                    setattr(enrolment, column, value)
             key = ("foreign", folded)
         if key in self.seen:
             self.error(
@@ -305,7 +321,7 @@ class RunImport:
         if self.errors:
             return ImportReport(errors=self.errors)
         rows = [(n, dict(zip(header, cells, strict=False))) for n, cells in body]
-        numbers = {text(values.get("service_number")) for _n, values in rows} - {""}
+        numbers = {service_number(values) for _n, values in rows} - {""}
         people = self.people_by_number(numbers)
         checked: list[Enrolment] = []
         for row, values in rows:
@@ -318,7 +334,7 @@ class RunImport:
             return ImportReport(errors=self.errors)
         with transaction.atomic():
             # Locks the run so a concurrent enrolment cannot overfill it between check and save.
-            CourseRun.objects.select_for_update().filter(pk=self.run.pk).first()
+            runs.lock_run(self.run.pk)
             try:
                 runs.check_capacity(self.run, len(new))
             except ValidationError as error:
@@ -345,13 +361,22 @@ class RunImport:
                 )
 
 
-def import_results(run: CourseRun, name: str, content: bytes, user: Any) -> ImportReport:
-    """Read a results file into `run`: every row, or (with any error) nothing."""
+def service_number(values: dict[str, Any]) -> str:
     try:
-        header, body = read_table(name, content)
+        return text(values.get("service_number"))
+    except CellError:
+        return ""  # RunImport.trainee reports it with its row
+
+
+def import_results(run: CourseRun, upload: File, user: Any) -> ImportReport:
+    """Read an uploaded results file into `run` (with its course): every row, or (with any
+    error) nothing. The size is checked before the file is read into memory."""
+    if upload.size > MAX_BYTES:
+        return ImportReport(errors=[_("The file is larger than 5 MB.")])
+    try:
+        header, body = read_table(upload.name or "", upload.read())
     except ValidationError as error:
         return ImportReport(errors=error.messages)
-    run = CourseRun.objects.select_related("course").get(pk=run.pk)
     return RunImport(run, user).run_import(header, body)
 
 
@@ -367,7 +392,7 @@ def template_rows(run: CourseRun, user: Any) -> list[list[Any]]:
     rows: list[list[Any]] = [list(COLUMNS)]
     mine = Person.objects.restrict(user, "view")
     trainees = run.enrolments.filter(Q(person__isnull=True) | Q(person__in=mine))
-    for e in trainees.select_related("person").order_by("person__search_name", "foreign_name"):
+    for e in trainees.select_related("person").order_by(*TRAINEE_ORDER):
         rows.append(
             [
                 e.person.service_number if e.person_id else "",
@@ -380,32 +405,28 @@ def template_rows(run: CourseRun, user: Any) -> list[list[Any]]:
                 e.certificate_issued_on,
             ]
         )
-    return [[neutralise(cell) for cell in row] for row in rows]
+    return rows
 
 
 def template_xlsx(run: CourseRun, user: Any) -> bytes:
+    """The template as a workbook: the results sheet, then what each column holds.
+
+    core.exports writes the cells: text a spreadsheet would run as a formula is neutralised,
+    numbers stay numbers and dates show as ISO dates.
+    """
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = "results"
-    for row in template_rows(run, user):
-        sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
-    for cells in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
-        for cell in cells:
-            cell.number_format = "yyyy-mm-dd"
-    notes = book.create_sheet("columns")
-    notes.append(["column", "what it holds"])
-    for name, meaning in COLUMNS.items():
-        notes.append([name, str(meaning)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    write_rows(sheet, template_rows(run, user))
+    write_rows(book.create_sheet("columns"), [["column", "what it holds"], *COLUMNS.items()])
+    return workbook_bytes(book)
 
 
 def template_csv(run: CourseRun, user: Any) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in template_rows(run, user):
-        writer.writerow(["" if c is None else c for c in row])
+        writer.writerow(["" if c is None else neutralise(c) for c in row])
     return out.getvalue()

@@ -35,6 +35,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)  # unreachable: every month has a 28th
 
 
+def last_valid_day(start: datetime.date, months: int | None) -> datetime.date | None:
+    """The last day of a validity of `months` from `start` (a certificate, an assessment).
+
+    None when `months` is None: the record never lapses. Valid 36 months from 14 March 2025
+    means up to and including 13 March 2028.
+    """
+    if months is None:
+        return None
+    return add_months(start, months) - datetime.timedelta(days=1)
+
+
 class CourseKind(models.TextChoices):
     CORE_PREDEPLOYMENT = "cptm", _("UN core pre-deployment training")
     SPECIALISED = "specialised", _("Specialised training")
@@ -83,9 +94,7 @@ class Course(models.Model):
 
     def certificate_expiry(self, issued_on: datetime.date) -> datetime.date | None:
         """The last day a certificate issued on `issued_on` is valid; None if it never lapses."""
-        if self.validity_months is None:
-            return None
-        return add_months(issued_on, self.validity_months) - datetime.timedelta(days=1)
+        return last_valid_day(issued_on, self.validity_months)
 
 
 class CourseRun(models.Model):
@@ -123,6 +132,12 @@ class CourseRun(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("A run cannot end before it starts.")})
+
+
+# The order a run's trainees are listed in: pages, the template file, certificate numbers.
+TRAINEE_ORDER = ("person__search_name", "foreign_name", "pk")
+# Enrolments of many runs (the API, the admin): latest runs first, each run's trainees in order.
+ENROLMENT_LIST_ORDER = ("-run__starts_on", "run__course__code", "run_id", *TRAINEE_ORDER)
 
 
 class Enrolment(models.Model):
@@ -165,8 +180,10 @@ class Enrolment(models.Model):
     objects = RestrictedManager()
     history = HistoricalRecords()
 
+    # No default ordering: "run" would expand to the run's own ordering, so every query of
+    # enrolments (readiness, prerequisites, certificates) would join the run, the course and
+    # the person only to sort. Lists order themselves, by TRAINEE_ORDER within a run.
     class Meta:
-        ordering = ["run", "person__search_name", "foreign_name"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
@@ -180,6 +197,15 @@ class Enrolment(models.Model):
                 condition=Q(person__isnull=False) | ~Q(foreign_name=""),
                 name="enrolment_names_a_trainee",
                 violation_error_message=_("Choose a person or give a foreign trainee's name."),
+            ),
+            # The database's backstop (and the index) for Enrolment.clean's friendlier check;
+            # certificate numbering per course relies on it (training.runs.issue_certificates).
+            models.UniqueConstraint(
+                fields=["certificate_number"],
+                condition=~Q(certificate_number=""),
+                name="enrolment_certificate_number_once",
+                violation_error_code="unique",
+                violation_error_message=_("This number is already on another certificate."),
             ),
         ]
         indexes = [

@@ -17,7 +17,18 @@ from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from training.models import Course, CourseRun, Enrolment
+from training.models import TRAINEE_ORDER, Course, CourseRun, Enrolment
+
+
+def lock_run(pk: int) -> CourseRun:
+    """The run, with its course, locked until the transaction ends (call inside one).
+
+    Whoever adds trainees or numbers certificates takes this lock first, so two officers
+    cannot both take the last place. `of=("self",)` keeps PostgreSQL from also locking the
+    course through the join: that would serialise every run of a course. SQLite ignores the
+    lock; its write transaction already holds the database.
+    """
+    return CourseRun.objects.select_for_update(of=("self",)).select_related("course").get(pk=pk)
 
 
 def check_capacity(run: CourseRun, adding: int, field: str | None = None) -> None:
@@ -74,8 +85,7 @@ def prerequisite_message(person: Any, lacking: list[Course]) -> str:
 def enrol_person(run: CourseRun, person: Any) -> Enrolment:
     """Put one of our people on the run: once only, within capacity, prerequisites passed."""
     with transaction.atomic():
-        # Locks the run on PostgreSQL so that two officers cannot both take the last place.
-        run = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
+        run = lock_run(run.pk)
         if run.enrolments.filter(person=person).exists():
             raise ValidationError(
                 {"person": _("%(person)s is already on this run.") % {"person": person}}
@@ -95,7 +105,7 @@ def enrol_foreign(
 ) -> Enrolment:
     """Put an officer of another country on the run (their prerequisites are theirs to vouch)."""
     with transaction.atomic():
-        run = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
+        run = lock_run(run.pk)
         enrolment = Enrolment(
             run=run,
             foreign_name=name.strip(),
@@ -130,7 +140,9 @@ def issue_certificates(run: CourseRun, today: datetime.date) -> int:
     """Number a certificate for everyone who passed and has none: "<code>-<year>-<nnn>".
 
     Issued on the run's last day; the numbers continue after the highest one already given
-    for the course that year, so two runs of one year never share a number.
+    for the course that year, so two runs of one year never share a number. The course row
+    is locked on purpose: two runs of one course numbering at once take turns, or both would
+    start after the same highest number (the unique constraint would then refuse one).
     """
     if run.ends_on > today:
         raise ValidationError(
@@ -139,11 +151,12 @@ def issue_certificates(run: CourseRun, today: datetime.date) -> int:
         )
     prefix = certificate_prefix(run)
     with transaction.atomic():
-        CourseRun.objects.select_for_update().filter(pk=run.pk).first()
+        run = lock_run(run.pk)
+        Course.objects.select_for_update().get(pk=run.course_id)
         waiting = list(
             run.enrolments.filter(passed=True, certificate_number="")
             .select_related("run__course", "person")
-            .order_by("person__search_name", "foreign_name", "pk")
+            .order_by(*TRAINEE_ORDER)
         )
         taken = Enrolment.objects.filter(certificate_number__startswith=prefix).values_list(
             "certificate_number", flat=True

@@ -98,6 +98,34 @@ def test_trainees_are_enrolled_through_the_runs_rules(training_officer, run, mod
     assert run.enrolments.count() == 2
 
 
+def test_a_trainee_named_neither_way_is_refused_as_on_the_run_page(training_officer, run):
+    response = api(training_officer).post(reverse("api:enrolment-list"), {"run": run.pk})
+
+    assert response.status_code == 400
+    assert response.json() == {"foreign_name": ["Give the foreign trainee's name."]}
+    assert not run.enrolments.exists()
+
+
+def test_the_enrolment_list_shows_the_latest_run_first_and_its_trainees_by_name(
+    viewer, run, mod, cptm
+):
+    earlier = CourseRun.objects.create(
+        course=cptm,
+        organisation=mod["department"],
+        starts_on=datetime.date(2024, 3, 4),
+        ends_on=datetime.date(2024, 3, 15),
+        place="Hà Nội",
+        capacity=30,
+    )
+    old = Enrolment.objects.create(run=earlier, foreign_name="Aaron Early")
+    second = Enrolment.objects.create(run=run, foreign_name="Zed Later")
+    first = Enrolment.objects.create(run=run, foreign_name="Anna Later")
+
+    listed = api(viewer).get(reverse("api:enrolment-list")).json()["results"]
+
+    assert [row["id"] for row in listed] == [first.pk, second.pk, old.pk]
+
+
 def test_a_result_is_recorded_with_the_forms_rules(training_officer, run, mod):
     (enrolment,) = trainees(run, mod["hospital"], 1)
     client = api(training_officer)
@@ -188,6 +216,27 @@ def test_an_assessment_with_fields_of_another_kind_is_refused_on_the_field(
     )
     assert response.status_code == 400
     assert response.json() == {"reading": ["Only a language assessment has this component."]}
+
+
+def test_a_language_assessment_without_a_score_is_refused_on_the_score_field(
+    training_officer, rules, mod
+):
+    person = testing.person(mod["hospital"], "Lê Thị Mai")
+    response = api(training_officer).post(
+        reverse("api:assessment-list"),
+        {
+            "person": person.pk,
+            "kind": "language",
+            "language": testing.language().pk,
+            "assessed_on": "2025-02-10",
+            "assessor_kind": "un",
+            "reading": "70",
+        },
+    )
+    assert response.status_code == 400
+    # The same words as on the page (test_assessment_pages): both come from the rules.
+    assert response.json() == {"score": ["Give the score (or, for a language, all four parts)."]}
+    assert not Assessment.objects.exists()
 
 
 def test_the_course_catalogue_is_kept_by_administrators(administrator, training_officer, cptm):

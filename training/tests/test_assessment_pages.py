@@ -73,6 +73,19 @@ def test_it_refuses_a_score_out_of_range_on_the_score_field(client, tuan, rules,
     assert not Assessment.objects.exists()
 
 
+def test_a_language_assessment_without_a_score_or_all_parts_is_refused_on_the_score_field(
+    client, tuan, rules, training_officer
+):
+    client.force_login(training_officer)
+    response = client.post(
+        "/training/assessments/add/", form(person=tuan.pk, score=None, reading="70")
+    )
+    assert 'data-field="score">Give the score (or, for a language, all four parts).' in (
+        response.content.decode()
+    )
+    assert not Assessment.objects.exists()
+
+
 def test_driving_without_the_vision_test_is_refused_on_its_field(
     client, tuan, rules, training_officer
 ):

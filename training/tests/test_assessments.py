@@ -83,7 +83,8 @@ def test_it_refuses_a_score_out_of_range(officer, rules, field):
     values = {"score": 70, field: Decimal("100.5")}
     with pytest.raises(ValidationError) as error:
         language_test(officer, DAY, **values)
-    assert error.value.message_dict[field] == ["A score lies between 0 and 100."]
+    # The model's validator, worded as the page's and the API's field says it.
+    assert error.value.message_dict[field] == ["Ensure this value is less than or equal to 100."]
     assert not Assessment.objects.exists()
 
 

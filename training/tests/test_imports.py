@@ -198,12 +198,50 @@ def test_the_template_lists_the_columns_and_the_trainees_already_on_the_run(
 def test_a_file_of_the_downloaded_template_imports_back_unchanged(
     client, mod, run, training_officer
 ):
-    trainees(run, mod["hospital"], 3, score=80)
+    first, second, third = trainees(run, mod["hospital"], 3, score=80)
     client.force_login(training_officer)
     template = client.get(f"/training/runs/{run.pk}/import/template/").content
-    response = upload(client, run, SimpleUploadedFile("results.xlsx", template))
+    book = load_workbook(io.BytesIO(template))
+    sheet = book["results"]
+    header = [cell.value for cell in sheet[1]]
+    number_column, score_column = header.index("service_number"), header.index("score")
+    for row in sheet.iter_rows(min_row=2):
+        if row[number_column].value == second.person.service_number:
+            row[score_column].value = 45  # the one change the officer makes
+    edited = io.BytesIO()
+    book.save(edited)
+
+    response = upload(client, run, SimpleUploadedFile("results.xlsx", edited.getvalue()))
+
     assert response.status_code == 302
-    assert run.enrolments.filter(score=80).count() == 3
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["Imported: 0 trainees added, 3 updated."]
+    scores = {e.pk: (e.score, e.passed) for e in run.enrolments.all()}
+    assert scores == {first.pk: (80, True), second.pk: (45, False), third.pk: (80, True)}
+
+
+def test_a_foreign_name_a_spreadsheet_would_run_comes_back_as_the_same_trainee(
+    client, run, training_officer
+):
+    """The template writes "-Ahmed" as "'-Ahmed" (formula-safe); the import reads it back."""
+    ahmed = Enrolment.objects.create(
+        run=run, foreign_name="-Ahmed", foreign_country="+Egypt", score=80
+    )
+    client.force_login(training_officer)
+    url = f"/training/runs/{run.pk}/import/template/"
+    for name, content in [
+        ("results.xlsx", client.get(url).content),
+        ("results.csv", client.get(url, {"format": "csv"}).content),
+    ]:
+        response = upload(client, run, SimpleUploadedFile(name, content))
+
+        assert response.status_code == 302, name
+        assert [str(m) for m in response.wsgi_request._messages][-1] == (
+            "Imported: 0 trainees added, 1 updated."
+        )
+        assert list(run.enrolments.values_list("pk", "foreign_name", "foreign_country")) == [
+            (ahmed.pk, "-Ahmed", "+Egypt")
+        ]
 
 
 def test_a_certificate_number_given_twice_or_already_given_is_refused_by_row(

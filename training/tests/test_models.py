@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from core import roles, testing
 from training.models import Enrolment, add_months
@@ -44,6 +45,22 @@ def test_a_certificate_of_a_course_without_validity_never_expires(mod, run, cptm
         certificate_issued_on=datetime.date(2025, 3, 14),
     )
     assert enrolment.passed and enrolment.certificate_expires_on is None
+
+
+def test_the_database_refuses_a_certificate_number_given_twice_but_not_two_without_one(mod, run):
+    first, second = (
+        Enrolment.objects.create(run=run, person=testing.person(mod["hospital"], name), score=80)
+        for name in ("An", "Bình")
+    )
+    assert Enrolment.objects.filter(certificate_number="").count() == 2
+    Enrolment.objects.filter(pk=first.pk).update(certificate_number="UN-CPTM-2025-001")
+    # A write that skips clean() (a bulk update, a race) still cannot reuse the number.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enrolment.objects.filter(pk=second.pk).update(certificate_number="UN-CPTM-2025-001")
+    second.certificate_number = "UN-CPTM-2025-001"
+    with pytest.raises(ValidationError) as error:
+        second.validate_constraints()
+    assert error.value.messages == ["This number is already on another certificate."]
 
 
 def test_months_are_added_to_the_last_day_of_a_shorter_month():

@@ -211,12 +211,12 @@ def test_it_says_the_run_is_full_and_adds_no_one(client, mod, run, training_offi
 def test_a_foreign_officer_is_added_by_name_and_refused_without_one(client, run, training_officer):
     client.force_login(training_officer)
     url = f"/training/runs/{run.pk}/trainees/foreign/"
-    refused = client.post(url, {"foreign-name": " ", "foreign-country": "Cambodia"})
+    refused = client.post(url, {"foreign_name": " ", "foreign_country": "Cambodia"})
     text = refused.content.decode()
     assert refused.status_code == 200
-    assert 'data-field="name">Give the foreign trainee&#x27;s name.' in text
+    assert 'data-field="foreign_name">Give the foreign trainee&#x27;s name.' in text
     assert not run.enrolments.exists()
-    client.post(url, {"foreign-name": "Sok Dara", "foreign-country": "Cambodia"})
+    client.post(url, {"foreign_name": "Sok Dara", "foreign_country": "Cambodia"})
     assert run.enrolments.get().foreign_country == "Cambodia"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 
 from core.views import generic
 from people.models import Person
-from people.text import fold
 from training.filtersets import AssessmentFilterSet
 from training.forms import AssessmentForm
 from training.models import Assessment
+from training.search import PICK_LIMIT, people_matching
 from training.tables import AssessmentTable
 
 assessments = Assessment.objects.select_related("person__organisation", "language")
-PERSON_LIMIT = 20
 
 
 class AssessmentListView(generic.ObjectListView):
@@ -94,18 +93,8 @@ class AssessmentEditView(generic.ObjectEditView):
     def choose_person(self, request: HttpRequest) -> HttpResponse:
         """Without a person: find one (folded name or service number) to record for."""
         query = request.GET.get("q", "").strip()
-        found: list[Person] = []
-        if query:
-            by_name = Q()
-            for word in fold(query).split():
-                by_name &= Q(search_name__contains=word)
-            found = list(
-                Person.objects.restrict(request.user, "view")
-                .filter(by_name | Q(service_number__iexact=query))
-                .select_related("rank", "organisation")
-                .order_by("search_name", "pk")[:PERSON_LIMIT]
-            )
-        context = {"query": query, "people": found, "limit": PERSON_LIMIT}
+        found = list(people_matching(request.user, query)[:PICK_LIMIT])
+        context = {"query": query, "people": found, "limit": PICK_LIMIT}
         return render(request, "training/assessment_person.html", context)
 
 

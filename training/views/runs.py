@@ -22,7 +22,7 @@ from people.models import Person
 from training import runs
 from training.filtersets import CourseRunFilterSet
 from training.forms import CourseRunForm, ForeignTraineeForm, result_formset
-from training.models import CourseRun, Enrolment
+from training.models import TRAINEE_ORDER, CourseRun, Enrolment
 from training.tables import CourseRunTable
 
 course_runs = CourseRun.objects.select_related("course", "organisation")
@@ -44,7 +44,7 @@ def grid_rows(user: Any, run: CourseRun, action: str) -> QuerySet:
         Enrolment.objects.restrict(user, action)
         .filter(run=run)
         .select_related("person__rank", "run__course")
-        .order_by("person__search_name", "foreign_name", "pk")
+        .order_by(*TRAINEE_ORDER)
     )
 
 

@@ -7,39 +7,24 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from people.models import Person
-from people.text import fold
 from training import imports, runs
 from training.forms import ForeignTraineeForm, ImportForm
 from training.models import CourseRun, Enrolment
+from training.search import PICK_LIMIT, people_matching
 from training.views.runs import get_run, render_run_page, require
-
-# A picker, not a register: an officer who sees 20 names types more of the one they want.
-CANDIDATE_LIMIT = 20
 
 
 def candidates(user: Any, run: CourseRun, text: str) -> list[Person]:
-    """People `user` may see whose folded name holds every word typed, or the service number."""
-    text = text.strip()
-    if not text:
-        return []
-    by_name = Q()
-    for word in fold(text).split():
-        by_name &= Q(search_name__contains=word)
+    """People `user` may see matching what was typed, each marked if already on the run."""
     on_run = Enrolment.objects.filter(run=run, person=OuterRef("pk"))
-    return list(
-        Person.objects.restrict(user, "view")
-        .filter(by_name | Q(service_number__iexact=text))
-        .select_related("rank", "organisation")
-        .annotate(on_run=Exists(on_run))
-        .order_by("search_name", "pk")[:CANDIDATE_LIMIT]
-    )
+    return list(people_matching(user, text).annotate(on_run=Exists(on_run))[:PICK_LIMIT])
 
 
 class TraineeSearchView(LoginRequiredMixin, View):
@@ -48,9 +33,13 @@ class TraineeSearchView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = get_run(request, pk, "change")
         require(request, "training.add_enrolment")
-        found = candidates(request.user, run, request.GET.get("q", ""))
-        context = {"object": run, "candidates": found, "query": request.GET.get("q", "")}
-        context["limit"] = CANDIDATE_LIMIT
+        query = request.GET.get("q", "").strip()
+        context = {
+            "object": run,
+            "people": candidates(request.user, run, query),
+            "query": query,
+            "limit": PICK_LIMIT,
+        }
         return render(request, "training/_candidates.html", context)
 
 
@@ -79,14 +68,17 @@ class AddForeignView(LoginRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                runs.enrol_foreign(run, data["name"], data["country"], data["organisation"])
+                enrolment = runs.enrol_foreign(
+                    run, data["foreign_name"], data["foreign_country"], data["foreign_organisation"]
+                )
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
-                    target = "name" if field == "foreign_name" else field
                     for problem in problems:
-                        form.add_error(target if target in form.fields else None, problem)
+                        form.add_error(field if field in form.fields else None, problem)
             else:
-                messages.success(request, _("%(name)s is on the run.") % {"name": data["name"]})
+                messages.success(
+                    request, _("%(name)s is on the run.") % {"name": enrolment.foreign_name}
+                )
                 return HttpResponseRedirect(run.get_absolute_url())
         return render_run_page(request, run, foreign_form=form)
 
@@ -111,11 +103,7 @@ class ImportView(LoginRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_page(request, run, form, None)
-        upload = form.cleaned_data["file"]
-        if upload.size > imports.MAX_BYTES:
-            report = imports.ImportReport(errors=[_("The file is larger than 5 MB.")])
-        else:
-            report = imports.import_results(run, upload.name, upload.read(), request.user)
+        report = imports.import_results(run, form.cleaned_data["file"], request.user)
         if not report.ok:
             return self.render_page(request, run, form, report)
         messages.success(
