@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    # Swagger UI and ReDoc from the package itself: no CDN on a closed network.
+    # Swagger UI from the package itself: no CDN on a closed network.
     "drf_spectacular_sidecar",
     "core",
     "people",

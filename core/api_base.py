@@ -186,6 +186,12 @@ class Pagination(PageNumberPagination):
     max_page_size = 1000
 
 
+def record_author(instance: models.Model, request: Request | None) -> None:
+    """Name the request's user in the history record that the next save or delete writes."""
+    if request is not None:
+        instance._history_user = request.user  # type: ignore[attr-defined]
+
+
 # --- serializers -----------------------------------------------------------------------------
 
 
@@ -283,9 +289,7 @@ class ScopedSerializer(serializers.ModelSerializer):
         return attrs
 
     def update(self, instance: models.Model, validated_data: dict[str, Any]) -> models.Model:
-        request = self.context.get("request")
-        if request is not None:
-            instance._history_user = request.user  # type: ignore[attr-defined]
+        record_author(instance, self.context.get("request"))
         return super().update(instance, validated_data)
 
 
@@ -334,11 +338,9 @@ class FormSerializer(ScopedSerializer):
             user=getattr(request, "user", None),
         )
         if not form.is_valid():
-            errors: dict[str, list[str]] = {}
-            for field, messages in form.errors.items():
-                key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
-                errors[key] = [str(m) for m in messages]
-            raise serializers.ValidationError(errors)
+            raise serializers.ValidationError(
+                drf_errors(DjangoValidationError(form.errors.as_data()))
+            )
         self.form = form
         return attrs
 
@@ -349,9 +351,7 @@ class FormSerializer(ScopedSerializer):
         return self.save_form(self.form)
 
     def update(self, instance: models.Model, validated_data: dict[str, Any]) -> models.Model:
-        request = self.context.get("request")
-        if request is not None:
-            instance._history_user = request.user  # type: ignore[attr-defined]
+        record_author(instance, self.context.get("request"))
         return self.save_form(self.form)
 
 
@@ -388,14 +388,19 @@ def simple_filterset(
         field = model._meta.get_field(name)
         attrs[name] = django_filters.ChoiceFilter(choices=field.choices)
 
-    def search_in(self: BaseFilterSet, queryset: QuerySet, value: str) -> QuerySet:
-        condition = Q()
-        for field_name in search:
-            condition |= Q(**{f"{field_name}__icontains": value})
-        return queryset.filter(condition)
+    if search:
 
-    attrs["search"] = search_in
-    attrs["Meta"] = type("Meta", (), {"model": model, "fields": ["q", *ids, *choices]})
+        def search_in(self: BaseFilterSet, queryset: QuerySet, value: str) -> QuerySet:
+            condition = Q()
+            for field_name in search:
+                condition |= Q(**{f"{field_name}__icontains": value})
+            return queryset.filter(condition)
+
+        attrs["search"] = search_in
+    else:
+        attrs["q"] = None  # nothing to search in: no `q` that would silently filter nothing
+    fields = ["q", *ids, *choices] if search else [*ids, *choices]
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields})
     return type(f"{model.__name__}ApiFilterSet", (BaseFilterSet,), attrs)
 
 
@@ -559,5 +564,5 @@ class ScopedViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_destroy(self, instance: Any) -> None:
-        instance._history_user = self.request.user
+        record_author(instance, self.request)
         instance.delete()

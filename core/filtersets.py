@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import bootstrap
 from core.models import Organisation
 
 
@@ -32,9 +33,7 @@ class BaseFilterSet(django_filters.FilterSet):
     def form(self) -> forms.Form:
         form = super().form
         for field in form.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", f"{css} form-control-sm")
+            bootstrap(field.widget, small=True)
         if "q" in form.fields:
             form.fields["q"].widget.input_type = "search"
         return form

@@ -17,6 +17,21 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def bootstrap(widget: forms.Widget, *, small: bool = False) -> None:
+    """Give `widget` Bootstrap's class for its kind, unless it has one already.
+
+    Check boxes and radio buttons are `form-check-input`, drop-downs `form-select`, everything
+    else `form-control`; `small` makes the latter two compact, as filter panels show them.
+    """
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+        css = "form-check-input"  # also each box of a CheckboxSelectMultiple (a RadioSelect)
+    elif isinstance(widget, forms.Select):
+        css = "form-select form-select-sm" if small else "form-select"
+    else:
+        css = "form-control form-control-sm" if small else "form-control"
+    widget.attrs.setdefault("class", css)
+
+
 class BaseModelForm(forms.ModelForm):
     """Every ModelForm of Blue Beret takes the signed-in user.
 
@@ -34,11 +49,7 @@ class BaseModelForm(forms.ModelForm):
             widget = field.widget
             if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
                 field.widget = DateInput(attrs=widget.attrs)
-                widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-            if isinstance(widget, forms.Select):
-                css = "form-select"
-            widget.attrs.setdefault("class", css)
+            bootstrap(field.widget)
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -1,7 +1,9 @@
-"""The five roles of a peacekeeping department, kept as Django groups (permissions as data).
+"""The six roles of a peacekeeping department, kept as Django groups (permissions as data).
 
-The defaults below are written once, when a role does not exist yet; after that an
-administrator edits the groups and a later migration never overwrites the edits.
+Each default permission below is offered to its role once (`ensure_roles`, after every
+migrate): a role that does not exist yet is created with all of them, and one that a later
+release adds reaches the existing roles too. An administrator edits the groups afterwards; a
+permission removed from a role is remembered as offered and never put back.
 """
 
 from __future__ import annotations

@@ -112,3 +112,15 @@ def rotation(org: Organisation, number: int = 1, with_positions: bool = True, **
     if with_positions:
         generate_positions(made)
     return made
+
+
+def api(account: User | None = None) -> Any:
+    """A REST API client signed in with `account`'s token as a script would be (or anonymous)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if account is not None:
+        token, _created = Token.objects.get_or_create(user=account)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client

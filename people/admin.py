@@ -47,8 +47,21 @@ class PersonLanguageInline(admin.TabularInline):
     extra = 0
 
 
+class FoldedSearchMixin:
+    """Searches names as they are stored: folded ("nguyen thi huong", see people.text).
+
+    The term is folded the same way, so that "Nguyễn" finds it here as on the people list;
+    service and passport numbers match case-insensitively either way.
+    """
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        return super().get_search_results(request, queryset, fold(search_term))  # type: ignore[misc]
+
+
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "service_number", "service", "rank", "organisation", "sex"]
     list_filter = ["service", "sex", "organisation"]
     list_select_related = ["rank", "organisation"]
@@ -56,26 +69,13 @@ class PersonAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["rank", "specialty"]
     inlines = [PersonLanguageInline]
 
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
-        # search_name is stored folded ("nguyen thi huong"); fold the term the same way so
-        # that "Nguyễn" finds it here as on the people list.
-        return super().get_search_results(request, queryset, fold(search_term))
 
-
-class PersonRecordAdmin(SimpleHistoryAdmin):
+class PersonRecordAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     """A document of one person: found by the person's name or service number."""
 
     search_fields = ["person__search_name", "person__service_number"]
     list_select_related = ["person"]
     raw_id_fields = ["person"]
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
-        # Names are searched folded (see PersonAdmin); numbers match case-insensitively anyway.
-        return super().get_search_results(request, queryset, fold(search_term))
 
 
 @admin.register(PersonLanguage)

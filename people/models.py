@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from core.querysets import RestrictedManager
 from people.text import fold, latin_form
+
+# The code of the error that a service number already taken in the organisation raises.
+SERVICE_NUMBER_TAKEN = "service_number_taken"
 
 
 class Service(models.TextChoices):
@@ -170,6 +174,8 @@ class Person(models.Model):
                 violation_error_message=_(
                     "Another person of this organisation has this service number."
                 ),
+                # Lets validate_constraints find this error and put it on the field.
+                violation_error_code=SERVICE_NUMBER_TAKEN,
             )
         ]
         indexes = [models.Index(fields=["organisation", "sex"])]
@@ -194,18 +200,19 @@ class Person(models.Model):
             errors["service_start"] = _("Service cannot start before the date of birth.")
         if self.service_start and self.service_start > today:
             errors["service_start"] = _("The service start is in the future.")
-        if self.organisation_id and self.service_number and "service_number" not in errors:
-            # The database constraint would only say so as a form-wide error (it spans two
-            # fields); checking here puts the message on the field the officer must change.
-            taken = Person._default_manager.filter(
-                organisation_id=self.organisation_id, service_number=self.service_number
-            ).exclude(pk=self.pk)
-            if taken.exists():
-                errors["service_number"] = _(
-                    "Another person of this organisation has this service number."
-                )
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """Django's constraint checks, with a taken service number said on its own field.
+
+        The constraint spans the organisation too, so Django would report it form-wide; the
+        officer must change the service number, so the message goes there.
+        """
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(service_number_errors_on_field(error)) from error
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.fill_derived()
@@ -225,6 +232,16 @@ class Person(models.Model):
     def years_of_service_on(self, day: datetime.date) -> int | None:
         """Completed years since the service start (the UN's police minimum is 5)."""
         return whole_years(self.service_start, day) if self.service_start else None
+
+
+def service_number_errors_on_field(error: ValidationError) -> dict[str, list[ValidationError]]:
+    """`error`'s messages by field, the taken service number moved from form-wide to its field."""
+    errors: dict[str, list[ValidationError]] = {}
+    for field, messages in error.update_error_dict({}).items():
+        for message in messages:
+            taken = field == NON_FIELD_ERRORS and message.code == SERVICE_NUMBER_TAKEN
+            errors.setdefault("service_number" if taken else field, []).append(message)
+    return errors
 
 
 def whole_years(start: datetime.date, day: datetime.date) -> int:
@@ -314,6 +331,9 @@ class ExpiringRecord(PersonRecord):
     """A document with an end date; `expires_field` names it for the expiry reports."""
 
     expires_field = "expires_on"
+    # The field (compared case aside) a newer document must share to replace this one, when
+    # a person holds several kinds of the same model: a C licence does not replace a B.
+    kind_field: str | None = None
 
     class Meta:
         abstract = True
@@ -321,8 +341,16 @@ class ExpiringRecord(PersonRecord):
     def expiry(self) -> datetime.date | None:
         return getattr(self, self.expires_field)
 
+    def same_kind_as(self, other: ExpiringRecord) -> bool:
+        """Whether `other` is a document of the same kind, that this one may replace."""
+        if self.kind_field is None:
+            return True
+        mine, theirs = getattr(self, self.kind_field), getattr(other, self.kind_field)
+        return mine.casefold() == theirs.casefold()
+
 
 class DrivingLicence(ExpiringRecord):
+    kind_field = "category"
     category = models.CharField(_("category"), max_length=10, help_text=_("e.g. B, C, D"))
     number = models.CharField(_("number"), max_length=40, blank=True)
     issued_on = models.DateField(_("issued on"))

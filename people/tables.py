@@ -31,6 +31,7 @@ class PersonTable(tables.Table):
 
     class Meta:
         model = Person
+        # The columns in this order; the export-only ones declared above follow them.
         fields = (
             "full_name",
             "service_number",
@@ -41,18 +42,6 @@ class PersonTable(tables.Table):
             "organisation",
             "date_of_birth",
             "deployed_now",
-        )
-        sequence = (
-            "full_name",
-            "service_number",
-            "sex",
-            "service",
-            "rank",
-            "specialty",
-            "organisation",
-            "date_of_birth",
-            "deployed_now",
-            "...",
         )
         order_by = ("full_name",)
         empty_text = _("No person matches.")

@@ -14,14 +14,13 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation
-from people.models import DrivingLicence, MedicalClearance, Passport, Person
+from people.expiry import EXPIRING_KINDS, expiring_queryset
+from people.models import Person
 from training.models import Enrolment
 
 DOCUMENT_KINDS = {
     "certificate": _("Course certificate"),
-    "passport": _("Passport"),
-    "medical": _("Medical clearance"),
-    "licence": _("Driving licence"),
+    **{kind.key: kind.label for kind in EXPIRING_KINDS},
 }
 COLUMNS = (
     "person_id",
@@ -46,16 +45,6 @@ def _rows(queryset: QuerySet, kind: str, detail: str, expires: str) -> QuerySet:
         )
         .order_by()
         .values_list(*COLUMNS)
-    )
-
-
-def _documents(model: type, user: Any, today: datetime.date, horizon: datetime.date) -> QuerySet:
-    field = model.expires_field
-    replaced = model.objects.filter(person=OuterRef("person"), **{f"{field}__gt": horizon})
-    return (
-        model.objects.restrict(user, "view")
-        .filter(**{f"{field}__gte": today, f"{field}__lte": horizon})
-        .exclude(Exists(replaced))
     )
 
 
@@ -90,24 +79,17 @@ def expiring_rows(
     soonest first; `organisation` includes everything below it.
     """
     horizon = today + datetime.timedelta(days=days)
-    parts = {
-        "certificate": lambda: _rows(
-            _certificates(user, today, horizon),
-            "certificate",
-            "run__course__code",
-            "certificate_expires_on",
-        ),
-        "passport": lambda: _rows(
-            _documents(Passport, user, today, horizon), "passport", "number", "expires_on"
-        ),
-        "medical": lambda: _rows(
-            _documents(MedicalClearance, user, today, horizon), "medical", "result", "valid_until"
-        ),
-        "licence": lambda: _rows(
-            _documents(DrivingLicence, user, today, horizon), "licence", "category", "expires_on"
-        ),
-    }
-    chosen = [parts[kind]() for kind in (kinds or list(parts))]
+    wanted = kinds or list(DOCUMENT_KINDS)
+    chosen = []
+    if "certificate" in wanted:
+        certificates = _certificates(user, today, horizon)
+        chosen.append(
+            _rows(certificates, "certificate", "run__course__code", "certificate_expires_on")
+        )
+    for kind in EXPIRING_KINDS:
+        if kind.key in wanted:
+            documents = expiring_queryset(kind.model, user, today, horizon)
+            chosen.append(_rows(documents, kind.key, kind.detail, kind.model.expires_field))
     if organisation is not None:
         below = Q(person__organisation__path__startswith=organisation.path)
         chosen = [part.filter(below) for part in chosen]

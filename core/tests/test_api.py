@@ -9,13 +9,7 @@ from rest_framework.test import APIClient
 
 from core import roles, testing
 from core.models import Organisation
-
-
-def api(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+from core.testing import api
 
 
 @pytest.fixture

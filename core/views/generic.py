@@ -130,8 +130,16 @@ class ObjectEditView(LoginRequiredMixin, View):
             meta = self.queryset.model._meta
             if not request.user.has_perm(f"{meta.app_label}.add_{meta.model_name}"):
                 raise PermissionDenied
-            return self.queryset.model()
+            return self.new_object(request)
         return get_object_or_404(restricted(self.queryset, request, "change"), pk=pk)
+
+    def new_object(self, request: HttpRequest) -> Model:
+        """The unsaved record the add page fills; a subclass sets what the URL already says."""
+        return self.queryset.model()
+
+    def get_extra_context(self, request: HttpRequest, instance: Model) -> dict[str, Any]:
+        """What a subclass's template needs beyond the form; it may override `return_url`."""
+        return {}
 
     def get_initial(self, request: HttpRequest) -> dict[str, Any]:
         return {key: value for key, value in request.GET.items()}
@@ -161,16 +169,14 @@ class ObjectEditView(LoginRequiredMixin, View):
         return HttpResponseRedirect(safe_return_url(request) or saved.get_absolute_url())
 
     def render_form(self, request: HttpRequest, form: ModelForm, instance: Model) -> HttpResponse:
-        return render(
-            request,
-            self.template_name,
-            {
-                "form": form,
-                "object": instance,
-                "model_meta": instance._meta,
-                "return_url": request.GET.get("return_url", ""),
-            },
-        )
+        context = {
+            "form": form,
+            "object": instance,
+            "model_meta": instance._meta,
+            "return_url": request.GET.get("return_url", ""),
+            **self.get_extra_context(request, instance),
+        }
+        return render(request, self.template_name, context)
 
 
 class ObjectDeleteView(LoginRequiredMixin, View):

@@ -3,20 +3,12 @@
 import datetime
 
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from core import testing
+from core.testing import api
 from deployments.models import Authority, Deployment, State, Transition
 from deployments.tests.conftest import DEPARTS, RETURNS
 from deployments.tests.test_workflow import snapshot
-
-
-def api(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def detail(deployment):

@@ -1,18 +1,10 @@
 """Missions and locations over the REST API: a shared catalogue that planners keep."""
 
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from core import testing
+from core.testing import api
 from missions.models import Location, Mission
-
-
-def api(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def test_every_ministry_reads_the_missions_and_the_list_filters_like_the_page(

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from core.exports import neutralise, workbook_bytes, write_rows
 from core.models import Organisation
 from people.imports.columns import NEEDED_FOR_NEW, REQUIRED_KEYS, TEMPLATE_COLUMNS, Column
-from people.imports.readers import DATA_SHEET
+from people.imports.readers import DATA_SHEET, column_letter
 from people.models import Language, MedicalResult, PassportKind, Rank, Service, Sex, Specialty
 
 
@@ -46,7 +46,7 @@ def xlsx_template(user: Any) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, col in enumerate(TEMPLATE_COLUMNS):
-        sheet.column_dimensions[cell_letter(index)].width = max(14, len(col.label) + 4)
+        sheet.column_dimensions[column_letter(index)].width = max(14, len(col.label) + 4)
     sheet.freeze_panes = "A2"
 
     notes = book.create_sheet(_("Notes"))
@@ -113,9 +113,3 @@ def csv_template(user: Any) -> bytes:
     )
     # With the byte-order mark Excel opens the file as UTF-8, diacritics intact.
     return out.getvalue().encode("utf-8-sig")
-
-
-def cell_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)

@@ -9,6 +9,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from core.exports import workbook_bytes
 from people.imports.columns import TEMPLATE_COLUMNS
 
 HEADINGS = [c.label for c in TEMPLATE_COLUMNS]
@@ -29,9 +30,7 @@ def xlsx_bytes(
         sheet.append(list(row))
     for ref in merges:
         sheet.merge_cells(ref)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def csv_bytes(

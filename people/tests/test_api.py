@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core import roles, testing
+from core.testing import api
 from people.models import (
     DrivingLicence,
     LanguageTestResult,
@@ -18,15 +18,6 @@ from people.models import (
     Screening,
 )
 from people.tests.builders import with_documents
-
-
-def api(user=None):
-    """A client signed in with `user`'s token, as a script would be."""
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def read(client, url):

@@ -8,10 +8,10 @@ from core import testing
 from people.models import DrivingLicence, MedicalClearance, Passport
 from people.tests.builders import TODAY, deploy, with_documents
 
-# Session, user, permissions, memberships, the person, the edit right (asked twice: by the
-# generic page and for the document buttons), one query per kind of document, three for the
-# expiry panel, the deployments and the base template's groups: never per row.
-PAGE_QUERIES = 20
+# Session, user, permissions (the user's and the groups'), memberships, the person, the edit
+# right, one query per kind of document (the expiry panel reads those rows), the deployments,
+# the enrolments and assessments, and the base template's groups: never per row.
+PAGE_QUERIES = 17
 
 
 @pytest.fixture

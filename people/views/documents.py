@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from core.views import generic
 from people.documents import DocumentKind
@@ -45,26 +44,12 @@ class DocumentMixin:
 class DocumentEditView(DocumentMixin, generic.ObjectEditView):
     template_name = "people/document_edit.html"
 
-    def get_object(self, request: HttpRequest, pk: int | None) -> Model:
-        if pk is None:
-            meta = self.kind.model._meta
-            if not request.user.has_perm(f"{meta.app_label}.add_{meta.model_name}"):
-                raise PermissionDenied
-            return self.kind.model(person=self.person)
-        return super().get_object(request, pk)
+    def new_object(self, request: HttpRequest) -> Model:
+        return self.kind.model(person=self.person)
 
-    def render_form(self, request: HttpRequest, form: ModelForm, instance: Model) -> HttpResponse:
-        return render(
-            request,
-            self.template_name,
-            {
-                "form": form,
-                "object": instance,
-                "person": self.person,
-                "model_meta": instance._meta,
-                "return_url": self.person.get_absolute_url(),
-            },
-        )
+    def get_extra_context(self, request: HttpRequest, instance: Model) -> dict[str, Any]:
+        # Back to the person's page, whatever the link that led here said.
+        return {"person": self.person, "return_url": self.person.get_absolute_url()}
 
 
 class DocumentDeleteView(DocumentMixin, generic.ObjectDeleteView):

@@ -15,10 +15,10 @@ from django.views import View
 
 from core.views import generic
 from people.documents import KINDS
-from people.expiry import EXPIRING_KINDS, expiring_documents, lapsed
+from people.expiry import EXPIRING_KINDS, lapsed, lapsing
 from people.filtersets import PersonFilterSet
 from people.forms import PersonForm, ranks_of
-from people.models import Person
+from people.models import ExpiringRecord, Person
 from people.queries import deployed_on
 from people.tables import PersonTable
 from training.queries import person_training
@@ -68,20 +68,25 @@ class PersonDetailView(generic.ObjectDetailView):
             "position__rotation__mission", "position__rotation__unit_type"
         )
         days = settings.EXPIRY_WARNING_DAYS
-        expiring = expiring_documents(user, today, days, person=instance)
-        # From the rows already read: the person holds no valid document of these kinds.
-        lapsed_ones = (
-            lapsed(documents[model._meta.model_name]["rows"], today) for model, _ in EXPIRING_KINDS
-        )
-        expired = [document for document in lapsed_ones if document is not None]
+        horizon = today + datetime.timedelta(days=days)
+        # From the rows already read, no query: what lapses soon, and the kinds of which the
+        # person holds no valid document any more.
+        expiring: list[ExpiringRecord] = []
+        expired: list[ExpiringRecord] = []
+        for kind in EXPIRING_KINDS:
+            rows = documents[kind.model._meta.model_name]["rows"]
+            expiring.extend(lapsing(rows, today, horizon))
+            if (document := lapsed(rows, today)) is not None:
+                expired.append(document)
+        expiring.sort(key=lambda document: document.expiry())
         return {
             "today": today,
-            "horizon": today + datetime.timedelta(days=days),
+            "horizon": horizon,
             "age": instance.age_on(today),
             "years_of_service": instance.years_of_service_on(today),
             "documents": documents,
             "deployments": list(deployments),
-            "expiring": [{"item": e, "days_left": e.days_left(today)} for e in expiring],
+            "expiring": expiring,
             "expired": expired,
             "expiry_days": days,
             "training": person_training(user, instance),

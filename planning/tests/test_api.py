@@ -1,17 +1,9 @@
 """Requirements and waivers over the REST API."""
 
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
+from core.testing import api
 from planning.models import Requirement
-
-
-def api(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def test_requirements_are_kept_through_the_requirement_forms_rules(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.exports import neutralise_formulas
-from core.models import Organisation
+from core.views.generic import EXPORT_FORMATS
 from people.models import MedicalResult, Person
 from planning.expiring import DOCUMENT_KINDS, expiring_rows
 from planning.forms import ExpiringForm, PersonReadinessForm
@@ -26,7 +26,6 @@ from planning.rotations import LEVELS, rotation_readiness
 from units.models import Rotation
 from units.queries import rotations_in_preparation
 
-EXPORT_FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -101,12 +100,16 @@ class ExpiringView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("people.view_person"):
             raise PermissionDenied
-        organisation = None
-        if request.GET.get("organisation"):
-            organisation = _scoped(Organisation.objects.all(), request, request.GET["organisation"])
         form = ExpiringForm(request.GET or None, user=request.user)
+        if "organisation" in form.errors:
+            # The form offers only the organisations in the user's scope: any other id is
+            # answered as one that does not exist, as everywhere else.
+            raise Http404
+        # Each valid filter applies even when another is refused (its error shows on the page).
+        filters = getattr(form, "cleaned_data", {})  # an unbound form has none
+        organisation = filters.get("organisation")
+        kind = filters.get("kind")
         days = form.period_days()
-        kind = form.cleaned_data.get("kind") if form.is_valid() else ""
         today = timezone.localdate()
         rows = expiring_rows(request.user, today, days, organisation, [kind] if kind else None)
         export = request.GET.get("export")

@@ -1,18 +1,10 @@
 """Unit types, rotations and positions over the REST API."""
 
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from core import testing
+from core.testing import api
 from units.models import Position, Rotation, UnitType, UnitTypePosition
-
-
-def api(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def rotation_payload(**changes):
@@ -52,6 +44,28 @@ def test_a_planner_creates_a_rotation_with_its_positions_as_the_form_does(planne
     assert rotation.target_strength == 3  # the table's establishment
     assert rotation.name == "Level-2 Field Hospital Rotation 1"
     assert rotation.positions.count() == 3
+
+
+def test_the_defaults_follow_the_rotations_already_there_and_apply_only_on_creation(planner, mod):
+    existing = testing.rotation(mod["hospital"], number=6, target_strength=2)
+    client = api(planner)
+    payload = rotation_payload(
+        organisation=mod["hospital"].pk,
+        unit_type=existing.unit_type.pk,
+        mission=existing.mission.pk,
+    )
+
+    created = client.post(reverse("api:rotation-list"), payload)
+
+    assert created.status_code == 201, created.content
+    assert (created.json()["number"], created.json()["target_strength"]) == (7, 3)
+    url = reverse("api:rotation-detail", args=[existing.pk])
+    etag = client.get(url)["ETag"]
+    changed = client.put(url, {**payload, "status": "forming"}, HTTP_IF_MATCH=etag)
+    assert changed.status_code == 200, changed.content
+    existing.refresh_from_db()
+    assert (existing.number, existing.target_strength, existing.status) == (6, 2, "forming")
+    assert existing.positions.count() == 3  # generated once, on creation
 
 
 def test_a_rotation_may_be_created_without_positions(planner, mod):

@@ -42,7 +42,7 @@
       // The series keeps its column's colour, so a target line can share its category's.
       const colour = header.dataset.colour || COLOURS[datasets.length % COLOURS.length];
       datasets.push({
-        label: header.dataset.label || header.textContent.trim(),
+        label: header.textContent.trim(),
         data: rows.map((row) => cellValue(row.cells[index])),
         borderColor: colour,
         backgroundColor: colour,
