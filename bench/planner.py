@@ -114,13 +114,7 @@ def generate() -> None:
     with transaction.atomic():
         specialties = ensure_specialties()
         languages = ensure_languages()
-        # ensure_unit_types makes the tables of the demo's catalogue (TABLES) and takes no
-        # others: the bench's own double-size group is added to it for this one call.
-        TABLES[group.code] = group
-        try:
-            kinds = ensure_unit_types(specialties, languages)
-        finally:
-            del TABLES[group.code]
+        kinds = ensure_unit_types(specialties, languages, tables.values())
         ministry = Organisation.objects.create(name=MINISTRY, kind=OrganisationKind.MINISTRY)
         corps = Organisation.objects.create(name="Planner Bench Corps (M)", parent=ministry)
         unit = Organisation.objects.create(name="Planner Bench Unit (S)", parent=corps)

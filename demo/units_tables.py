@@ -6,6 +6,7 @@ woman holds the post, for the rotations' women counts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from people.models import CEFRLevel, Grade, Language, Service, Specialty
@@ -194,11 +195,14 @@ TABLES: dict[str, Table] = {
 
 
 def ensure_unit_types(
-    specialties: dict[str, Specialty], languages: dict[str, Language]
+    specialties: dict[str, Specialty],
+    languages: dict[str, Language],
+    tables: Iterable[Table] | None = None,
 ) -> dict[str, UnitType]:
-    """Create each unit type with its table; a unit type that exists keeps its own table."""
+    """Create each unit type (the demo's TABLES unless `tables` is given) with its table;
+    a unit type that exists keeps its own table."""
     made: dict[str, UnitType] = {}
-    for table in TABLES.values():
+    for table in TABLES.values() if tables is None else tables:
         unit_type, created = UnitType.objects.get_or_create(
             code=table.code,
             defaults={

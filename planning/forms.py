@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BaseModelForm, DateInput
+from core.forms import BaseModelForm, DateInput, bootstrap
 from core.models import Organisation
 from planning.expiring import DOCUMENT_KINDS
 from planning.models import WHAT_FIELDS, Requirement
@@ -118,8 +118,7 @@ class PersonReadinessForm(forms.Form):
                 rotation=rotation
             )
         for name, field in self.fields.items():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+            bootstrap(field.widget, small=True)
             field.widget.attrs.setdefault("data-field", name)
 
     def clean(self) -> dict[str, Any]:
@@ -151,8 +150,7 @@ class ExpiringForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.restrict(user, "view")
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+            bootstrap(field.widget, small=True)
 
     def period_days(self) -> int:
         days = self.cleaned_data.get("days") if self.is_valid() else None

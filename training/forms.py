@@ -11,7 +11,7 @@ from django.db.models import Min
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BaseModelForm
+from core.forms import BaseModelForm, bootstrap
 from training import assessments, runs
 from training.models import LANGUAGE_COMPONENTS, Assessment, Course, CourseRun, Enrolment
 
@@ -177,7 +177,7 @@ class ForeignTraineeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control form-control-sm"
+            bootstrap(field.widget, small=True)
 
 
 class ImportForm(forms.Form):

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import bootstrap
 from planning.planner.pool import DEFAULT_REST_MONTHS
 from planning.planner.weights import LABELS, MAXIMUM, Weights
 from units.models import Rotation
@@ -77,11 +78,8 @@ class PlanForm(forms.Form):
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-            widget.attrs.setdefault(
-                "class", f"{css} form-control-sm" if css == "form-control" else css
-            )
+                continue  # the template lays its boxes out itself
+            bootstrap(widget, small=True)
 
     def weight_fields(self) -> list[forms.BoundField]:
         return [self[f"w_{name}"] for name in LABELS]
