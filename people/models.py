@@ -362,6 +362,8 @@ class DrivingLicence(ExpiringRecord):
         ordering = ["-issued_on"]
         verbose_name = _("driving licence")
         verbose_name_plural = _("driving licences")
+        # "What expires soon" (home page, expiring page) reads a date range, not every row.
+        indexes = [models.Index(fields=["expires_on"], name="licence_expires_on")]
 
     def __str__(self) -> str:
         return _("Driving licence %(category)s") % {"category": self.category}
@@ -396,6 +398,7 @@ class Passport(ExpiringRecord):
         verbose_name = _("passport")
         verbose_name_plural = _("passports")
         constraints = [models.UniqueConstraint(fields=["number"], name="passport_number_unique")]
+        indexes = [models.Index(fields=["expires_on"], name="passport_expires_on")]
 
     def __str__(self) -> str:
         return _("Passport %(number)s") % {"number": self.number}
@@ -429,6 +432,7 @@ class MedicalClearance(ExpiringRecord):
         ordering = ["-examined_on"]
         verbose_name = _("medical clearance")
         verbose_name_plural = _("medical clearances")
+        indexes = [models.Index(fields=["valid_until"], name="medical_valid_until")]
 
     def __str__(self) -> str:
         return _("Medical %(result)s, %(date)s") % {
