@@ -23,9 +23,10 @@ migrate: $(STAMP)
 demo: migrate
 	$(PY) manage.py load_demo --if-empty
 
+# The demo server on a laptop shows tracebacks (DEBUG); a real server never does (make serve).
 run: demo
 	$(PY) manage.py demo_logins
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-True} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

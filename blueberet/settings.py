@@ -18,11 +18,53 @@ def envint(name: str, default: str) -> int:
     return int(os.getenv(name, default))
 
 
-# The demo key is fine on a laptop; a real installation must set its own.
-SECRET_KEY = os.getenv("SECRET_KEY", "blueberet-demo-key-change-me-in-production")
-DEBUG = envbool("DEBUG", "True")
+# The demo key is published in this repository: fine on a laptop, refused by the production
+# server (blueberet/wsgi.py), which needs a real installation to set its own.
+DEMO_SECRET_KEY = "blueberet-demo-key-change-me-in-production"
+SECRET_KEY = os.getenv("SECRET_KEY", DEMO_SECRET_KEY)
+# Off unless asked for: `make run` and the tests turn it on; a server never shows tracebacks.
+DEBUG = envbool("DEBUG", "False")
 ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# --- HTTPS, behind the department's TLS proxy (docs/deployment.md) ---------------------------
+# Off by default so that `make run` works over plain http on a laptop; a server sets them.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
+# The proxy says the browser came over https (X-Forwarded-Proto: https); trust it only where a
+# proxy that sets it sits in front, or any client could claim https.
+if envbool("SECURE_PROXY_SSL_HEADER", "False"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------
+# Every script and style sheet comes from this site's own files: no inline script, no inline
+# style attribute, nothing from elsewhere (a closed network has no elsewhere anyway). Scripts
+# that must be inline (none today) would take the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +84,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI from the package itself: no CDN on a closed network.
     "drf_spectacular_sidecar",
+    "csp",
     "core",
     "people",
     "missions",
@@ -55,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +110,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records the signed-in user on every audit-history entry made during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Pages carry personal data: no browser or proxy keeps a copy (static files are served
+    # by WhiteNoise above, before this, and stay cacheable).
+    "core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "blueberet.urls"
@@ -86,7 +133,9 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "blueberet.wsgi.application"
+# runserver builds its own application: blueberet/wsgi.py is the production server's, and it
+# refuses the demo key that `make run` uses.
+WSGI_APPLICATION = None
 
 # SQLite is the embedded default so `make run` needs no server; PostgreSQL is production.
 DB_ENGINE = os.getenv("DB_ENGINE", "sqlite")

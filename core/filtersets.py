@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.forms import bootstrap
 from core.models import Organisation
@@ -46,6 +48,9 @@ class BaseFilterSet(django_filters.FilterSet):
         raise NotImplementedError
 
 
+# The schema cannot guess the type where the filter has no model field ("parent" of an
+# organisation filters the tree, not the column): it is an organisation's id.
+@extend_schema_field(OpenApiTypes.INT)
 class OrganisationTreeFilter(django_filters.ModelChoiceFilter):
     """An organisation and everything below it."""
 
