@@ -255,8 +255,11 @@ def users() -> dict[str, object]:
     for case, name in scopes.items():
         user, created = User.objects.get_or_create(username=f"bench-planner-{case.lower()}")
         if created:
-            user.groups.add(Group.objects.get(name=PLANNER))
-            Membership.objects.create(user=user, organisation=Organisation.objects.get(name=name))
+            Membership.objects.create(
+                user=user,
+                organisation=Organisation.objects.get(name=name),
+                role=Group.objects.get(name=PLANNER),
+            )
         found[case] = user
     return found
 

@@ -168,6 +168,10 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A user's permissions are those of the roles of their grants (role over an organisation
+# subtree), not of groups held everywhere: see core/backends.py.
+AUTHENTICATION_BACKENDS = ["core.backends.GrantBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

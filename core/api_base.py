@@ -43,6 +43,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.filtersets import BaseFilterSet
+from core.querysets import placement_filter
 
 # What a request does, in the words of `restrict(user, action)` and Django's permissions.
 ACTION_BY_METHOD = {
@@ -268,6 +269,17 @@ class ScopedSerializer(serializers.ModelSerializer):
                 queryset = queryset.all()
             if isinstance(queryset, QuerySet) and hasattr(queryset, "restrict"):
                 target.queryset = queryset.restrict(user, self.related_scopes.get(name, "view"))
+        # The field that places the record (its organisation, a document's person) offers only
+        # where the caller may add or change such records, as the pages' forms do.
+        placement = placement_filter(
+            self.Meta.model, user, "change" if self.instance is not None else "add"
+        )
+        if placement is not None and placement[0] in fields:
+            target = fields[placement[0]]
+            if isinstance(target, serializers.RelatedField) and isinstance(
+                target.queryset, QuerySet
+            ):
+                target.queryset = target.queryset.filter(placement[1])
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

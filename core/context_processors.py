@@ -2,11 +2,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from core import menu
+from core import menu, roles
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"menu": []}
-    return {"menu": menu.visible_items(user)}
+        return {"menu": [], "my_roles": []}
+    return {"menu": menu.visible_items(user), "my_roles": roles.role_names(user)}

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from core.models import Organisation
+from core.querysets import placement_filter
 
 
 class DateInput(forms.DateInput):
@@ -37,6 +38,9 @@ class BaseModelForm(forms.ModelForm):
 
     A choice of related records (an organisation, a person, a position) only offers what the
     user may see, so a form can never attach a record to something outside the user's scope.
+    The choice that places the record itself (its organisation, or the person a document
+    belongs to) offers only where the user may add or change such records: a Viewer of the
+    ministry who is a Personnel officer of one department adds people to that department only.
     """
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -46,10 +50,24 @@ class BaseModelForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if isinstance(queryset, QuerySet) and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, "view")
+        self.limit_placement(user)
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
                 field.widget = DateInput(attrs=widget.attrs)
             bootstrap(field.widget)
+
+    def limit_placement(self, user: Any) -> None:
+        """Offer for the field that leads to the record's organisation only where `user` holds
+        the permission to add (a new record) or change (an existing one) this kind of record."""
+        action = "change" if self.instance.pk else "add"
+        placement = placement_filter(self._meta.model, user, action)
+        if placement is None:
+            return
+        name, condition = placement
+        field = self.fields.get(name)
+        if field is not None and isinstance(getattr(field, "queryset", None), QuerySet):
+            field.queryset = field.queryset.filter(condition)
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.querysets import RestrictedManager
@@ -90,25 +91,45 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
-    """Grants a user the records of one organisation and every organisation below it."""
+    """A grant: one role over one organisation and every organisation below it.
+
+    A user may hold several: Personnel officer for a department and Viewer for the whole
+    ministry; what the user may do with a record is decided per action from the grants whose
+    organisation is above the record's (core.querysets.restrict), and the permissions of a
+    user are those of the roles of all their grants (core.backends.GrantBackend).
+    """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.ForeignKey(
+        "auth.Group",
+        verbose_name=pgettext_lazy("user's role", "role"),
+        on_delete=models.PROTECT,
+        related_name="grants",
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("organisation access")
-        verbose_name_plural = _("organisation access")
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_grant"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.organisation}"
+        return f"{self.user} → {_(self.role.name)} @ {self.organisation}"
 
 
 class RoleDefault(models.Model):

@@ -130,3 +130,23 @@ def ensure_roles(**kwargs: Any) -> None:
             RoleDefault.objects.bulk_create(
                 [RoleDefault(group=group, permission=p) for p in new], ignore_conflicts=True
             )
+
+
+def role_names(user: Any) -> list[str]:
+    """The roles `user` holds through their grants, each once, in a stable order.
+
+    Roles are held over organisations (core.Membership), not globally: this is what a user
+    holds somewhere, as the navigation bar shows it and as a per-role rule (such as which roles
+    must use a second factor) asks.
+    """
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        from core.models import Membership
+
+        cached = sorted(
+            set(Membership.objects.filter(user_id=user.pk).values_list("role__name", flat=True))
+        )
+        user._role_names = cached
+    return cached

@@ -29,13 +29,28 @@ def user(
     password: str = "pass-word-42",
     **extra: Any,
 ) -> User:
-    """A user holding `role` (a group name from core.roles) in `organisations`."""
+    """A user holding `role` (a group name from core.roles) over each of `organisations`."""
     ensure_roles()
     account = User.objects.create_user(username=username, password=password, **extra)
-    account.groups.add(Group.objects.get(name=role))
     for org in organisations:
-        account.memberships.create(organisation=org)
+        grant(account, role, org)
     return account
+
+
+def grant(account: User, role: str, organisation: Organisation) -> Any:
+    """Give `account` one more grant: `role` over `organisation` and everything below it."""
+    ensure_roles()
+    made = account.memberships.create(organisation=organisation, role=Group.objects.get(name=role))
+    # A user object caches its permissions and grants: a fresh one reads the new grant.
+    for cache in (
+        "_perm_cache",
+        "_group_perm_cache",
+        "_user_perm_cache",
+        "_granted_paths",
+        "_role_names",
+    ):
+        account.__dict__.pop(cache, None)
+    return made
 
 
 def language(code: str = "en", name: str = "English") -> Any:

@@ -16,19 +16,26 @@ DEFAULT_PASSWORD = "blueberet-demo"
 @dataclass(frozen=True)
 class DemoUser:
     username: str
-    role: str
-    organisations: tuple[str, ...]  # keys of demo.catalogues.ORGANISATIONS
+    # (role, organisation key of demo.catalogues.ORGANISATIONS): the role over that subtree
+    grants: tuple[tuple[str, str], ...]
     superuser: bool = False
+
+    @property
+    def role(self) -> str:
+        """The role the user is named for: their first grant's."""
+        return self.grants[0][0]
 
 
 DEMO_USERS = [
-    DemoUser("admin", roles.ADMINISTRATOR, ("mnd", "mps"), superuser=True),
-    DemoUser("personnel", roles.PERSONNEL_OFFICER, ("dpko",)),
-    DemoUser("planner", roles.PLANNER, ("dpko",)),
-    DemoUser("approver", roles.APPROVER, ("dpko",)),
-    DemoUser("viewer", roles.VIEWER, ("dpko",)),
-    DemoUser("training", roles.TRAINING_OFFICER, ("centre",)),
-    DemoUser("police", roles.PERSONNEL_OFFICER, ("mps",)),
+    DemoUser("admin", ((roles.ADMINISTRATOR, "mnd"), (roles.ADMINISTRATOR, "mps")), superuser=True),
+    DemoUser("personnel", ((roles.PERSONNEL_OFFICER, "dpko"),)),
+    DemoUser("planner", ((roles.PLANNER, "dpko"),)),
+    DemoUser("approver", ((roles.APPROVER, "dpko"),)),
+    DemoUser("viewer", ((roles.VIEWER, "dpko"),)),
+    # Least privilege: runs the centre's courses, and reads the whole ministry's people to
+    # enrol them, without being able to change anyone's record.
+    DemoUser("training", ((roles.TRAINING_OFFICER, "centre"), (roles.VIEWER, "mnd"))),
+    DemoUser("police", ((roles.PERSONNEL_OFFICER, "mps"),)),
 ]
 
 
@@ -50,8 +57,9 @@ def ensure_demo_users(organisations: dict[str, Organisation]) -> dict[str, User]
         user.is_active = True
         user.set_password(password)
         user.save()
-        user.groups.set([Group.objects.get(name=demo.role)])
-        for key in demo.organisations:
-            Membership.objects.get_or_create(user=user, organisation=organisations[key])
+        for role, key in demo.grants:
+            Membership.objects.get_or_create(
+                user=user, organisation=organisations[key], role=Group.objects.get(name=role)
+            )
         made[demo.username] = user
     return made

@@ -54,7 +54,7 @@ def visible_organisations(user: Any) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     if user.is_superuser:
         return Organisation.objects.all()
-    return Organisation.objects.filter(scope_filter(user, ""))
+    return Organisation.objects.filter(scope_filter(user, "", PERMISSION))
 
 
 @dataclass

@@ -10,7 +10,6 @@ holds both the Planner and the Approver roles.
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from core import roles, testing
@@ -45,7 +44,7 @@ def rotation_4(mod):
 @pytest.fixture
 def planner_and_approver(mod):
     user = testing.user("hoa.planner", roles.PLANNER, mod["department"])
-    user.groups.add(Group.objects.get(name=roles.APPROVER))
+    testing.grant(user, roles.APPROVER, mod["department"])
     return user
 
 

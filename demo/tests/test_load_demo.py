@@ -243,14 +243,16 @@ def test_demo_users_exist_with_their_roles_organisations_and_password(db):
         "approver": (roles.APPROVER, {"DPKO"}),
         "viewer": (roles.VIEWER, {"DPKO"}),
         "police": (roles.PERSONNEL_OFFICER, {"MPS"}),
-        "training": (roles.TRAINING_OFFICER, {"VPTC"}),
     }
     for username, (role, organisations) in expected.items():
         user = User.objects.get(username=username)
-        assert [g.name for g in user.groups.all()] == [role]
-        assert {m.organisation.short_name for m in user.memberships.all()} == organisations
+        grants = {(m.role.name, m.organisation.short_name) for m in user.memberships.all()}
+        assert grants == {(role, short_name) for short_name in organisations}
         assert user.check_password(DEFAULT_PASSWORD)
         assert user.is_superuser == user.is_staff == (username == "admin")
+    training = User.objects.get(username="training")
+    grants = {(m.role.name, m.organisation.short_name) for m in training.memberships.all()}
+    assert grants == {(roles.TRAINING_OFFICER, "VPTC"), (roles.VIEWER, "MND")}
     police = User.objects.get(username="police")
     assert not Person.objects.restrict(police).filter(organisation__short_name="H175").exists()
     assert Person.objects.restrict(police).filter(service=Service.POLICE).exists()

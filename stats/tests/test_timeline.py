@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from core import roles, testing
+from core import testing
 from stats import timeline
 from units.models import RotationStatus
 
@@ -248,8 +248,13 @@ def test_the_rotations_list_links_to_the_timeline(client, viewer):
 
 
 def test_a_user_without_the_rotations_permission_is_refused(client, mod, rotations):
-    outsider = testing.user("outsider", roles.TRAINING_OFFICER, mod["department"])
-    outsider.groups.clear()
+    from django.contrib.auth.models import Group, Permission
+
+    # A role that reads people only: no rotations, no deployments.
+    Group.objects.create(name="Register only").permissions.set(
+        Permission.objects.filter(codename="view_person")
+    )
+    outsider = testing.user("outsider", "Register only", mod["department"])
     client.force_login(outsider)
 
     assert client.get(URL).status_code == 403

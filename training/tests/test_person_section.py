@@ -66,10 +66,9 @@ def test_a_role_without_training_permissions_sees_no_training_section(client, mo
     from django.contrib.auth.models import Group, Permission
 
     person = testing.person(mod["hospital"])
-    user = testing.user("people-only", roles.VIEWER, mod["department"])
     group = Group.objects.create(name="Register only")
     group.permissions.set(Permission.objects.filter(codename="view_person"))
-    user.groups.set([group])
+    user = testing.user("people-only", group.name, mod["department"])
     client.force_login(user)
     text = client.get(person.get_absolute_url()).content.decode()
     assert "Training and assessments" not in text

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         users = {
             u.username: u
             for u in User.objects.filter(username__in=names).prefetch_related(
-                "groups", "memberships__organisation"
+                "memberships__organisation", "memberships__role"
             )
         }
         self.stdout.write(f"Blue Beret: {options['url']}")
@@ -34,10 +34,20 @@ class Command(BaseCommand):
             user = users.get(demo.username)
             if user is None:
                 continue
-            role = ", ".join(sorted(g.name for g in user.groups.all())) or "-"
+            # The role the user is named for first; a grant of another role says which.
+            grants = sorted(
+                user.memberships.all(),
+                key=lambda g: (g.role.name != demo.role, g.organisation.path),
+            )
+            role = ", ".join(dict.fromkeys(g.role.name for g in grants)) or "-"
             if user.is_superuser:
                 role += " (superuser)"
-            organisations = ", ".join(str(m.organisation) for m in user.memberships.all()) or "-"
+            organisations = ", ".join(
+                str(g.organisation)
+                if g.role.name == demo.role
+                else f"{g.organisation} ({g.role.name})"
+                for g in grants
+            )
             # Say so rather than print a password that no longer works.
             shown = password if user.check_password(password) else "(changed since loading)"
             rows.append((user.username, role, organisations, shown))
