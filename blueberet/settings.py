@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     # Swagger UI from the package itself: no CDN on a closed network.
     "drf_spectacular_sidecar",
     "csp",
+    # Lockout of repeated failed sign-ins, counted in the database (core/signin.py).
+    "axes",
     "core",
     "people",
     "missions",
@@ -113,6 +115,17 @@ MIDDLEWARE = [
     # Pages carry personal data: no browser or proxy keeps a copy (static files are served
     # by WhiteNoise above, before this, and stay cacheable).
     "core.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during the request into the sign-in
+    # page that says when to try again (core.signin.lockout_response).
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes refuses a locked-out account or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    # A user's permissions are those of the roles of their grants (role over an organisation
+    # subtree), not of groups held everywhere: see core/backends.py.
+    "core.backends.GrantBackend",
 ]
 
 ROOT_URLCONF = "blueberet.urls"
@@ -168,15 +181,42 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A user's permissions are those of the roles of their grants (role over an organisation
-# subtree), not of groups held everywhere: see core/backends.py.
-AUTHENTICATION_BACKENDS = ["core.backends.GrantBackend"]
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# --- Sign-in: lockout after repeated failures (django-axes, docs/security.md) -----------------
+# Failures are counted per account and per address over the cool-off period; at the limit,
+# sign-in is refused (even with the right password) until the cool-off has passed since the
+# last failure, or an administrator unlocks the account. An unknown user name is counted and
+# locked like a real one, so the answer never tells whether an account exists. An address gets
+# more tries than an account: a whole office may sign in from behind one address.
+SIGNIN_FAILURES_PER_ACCOUNT = envint("SIGNIN_FAILURES_PER_ACCOUNT", "5")
+SIGNIN_FAILURES_PER_ADDRESS = envint("SIGNIN_FAILURES_PER_ADDRESS", "20")
+SIGNIN_COOLOFF_MINUTES = envint("SIGNIN_COOLOFF_MINUTES", "15")
+# The number of proxies in front of the application that append the client's address to
+# X-Forwarded-For (the TLS proxy: 1). 0 trusts no such header: REMOTE_ADDR is the client.
+SIGNIN_TRUSTED_PROXIES = envint("SIGNIN_TRUSTED_PROXIES", "0")
+AXES_HANDLER = "core.signin.LockoutHandler"
+# Two separate counts: the account's (any address) and the address's (any account).
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# axes compares with one limit, the account's; core.signin.LockoutHandler scales the address's
+# count to it. Both read the settings above when called, so a test may override them.
+AXES_FAILURE_LIMIT = "core.signin.failure_limit"
+AXES_COOLOFF_TIME = "core.signin.cool_off"
+# Tries while locked out are refused without being counted, so the time the page gives stays
+# true however often an impatient user retries.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in clears the account's failures only (LockoutHandler), not the address's:
+# otherwise anyone with one account could reset the address's count between guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "core.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.signin.client_address"
+# Lockouts are listed and lifted on our own scoped page (core/views/signin_admin.py), not in
+# an admin that would show every organisation's sign-ins to any staff user.
+AXES_ENABLE_ADMIN = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from core.urls import home_urlpatterns
+from core.views import account
 
 urlpatterns = [
     *home_urlpatterns,
@@ -17,7 +19,15 @@ urlpatterns = [
     path("api/", include("blueberet.api")),
     # The language switch (Django's set_language view): English or Vietnamese.
     path("i18n/", include("django.conf.urls.i18n")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("core.account_urls")),
+    # One sign-in page for the whole site: the admin's own would skip the lockout page and the
+    # one-time code step.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="admin_login_redirect",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,42 @@
+"""Sign-in security for administrators: lift lockouts for the users of their organisations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core import signin
+
+
+class SignInSecurityView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Current lockouts with an Unlock button, scoped to the administrator's organisations.
+
+    Administrators hold auth.change_user; each sees only the users of his own organisations
+    and below them (core.signin.users_in_scope), a superuser everyone and locked addresses too.
+    """
+
+    permission_required = "auth.change_user"
+    template_name = "core/signin_security.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = {
+            "title": _("Sign-in security"),
+            "lockouts": signin.current_lockouts(request.user),
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        username = request.POST.get("unlock", "")
+        address = request.POST.get("unlock_address", "")
+        if username and signin.unlock_account(request.user, username):
+            messages.success(request, _("%(name)s may sign in again.") % {"name": username})
+        elif address and signin.unlock_address(request.user, address):
+            opened = _("Sign-in from %(address)s is open again.") % {"address": address}
+            messages.success(request, opened)
+        else:
+            messages.error(request, _("There was no lockout of yours to lift there."))
+        return redirect("account:signin_security")
