@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from core.views import signin_admin
+from core.views import account, signin_admin
 
 app_name = "account"
 
 urlpatterns = [
+    path("password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("sign-ins/", signin_admin.SignInSecurityView.as_view(), name="signin_security"),
 ]

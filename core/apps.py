@@ -10,3 +10,5 @@ class CoreConfig(AppConfig):
         from core.roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)
+        # Signal receivers: the session clocks, and tokens revoked with a new password.
+        from core import sessions, tokens  # noqa: F401
