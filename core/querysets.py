@@ -80,10 +80,13 @@ def placement_filter(model: type[models.Model], user: Any, action: str) -> tuple
     The placing field is the first step of the model's organisation path (a person's
     `organisation`, a passport's `person`); its choices are narrowed to those at or below an
     organisation where the user may `action` ("add" or "change") such records. None when the
-    model is not placed in an organisation or the user is a superuser.
+    model is not placed in an organisation, or for a superuser or nobody (the schema generator
+    builds forms without a user, and must not need a database).
     """
     organisation_path = getattr(model, "organisation_path", None)
-    if not organisation_path or user is None or getattr(user, "is_superuser", False):
+    if not organisation_path or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
         return None
     head, _sep, rest = organisation_path.partition("__")
     return head, scope_filter(user, rest, permission_name(model, action))
