@@ -30,13 +30,13 @@ def main() -> None:
 
     django.setup()
     from django.test import Client
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from people.models import Person
 
     # The same reader as bench/pages.py: a viewer of every top organisation.
-    token, _ = Token.objects.get_or_create(user=scale_reader(args.people, args.deployments))
-    script = Client(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT="application/json")
+    _token, key = AuthToken.objects.create(user=scale_reader(args.people, args.deployments))
+    script = Client(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT="application/json")
 
     person = Person.objects.order_by("pk")[args.people // 2]
     requests = [

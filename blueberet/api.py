@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("token/", core_api.SignInTokenView.as_view(), name="token"),
     path("me/token/", core_api.MyTokenView.as_view(), name="my-token"),
+    path("me/token/current/", core_api.MyCurrentTokenView.as_view(), name="my-current-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The documentation page is for people: signed in through the usual login page. (No ReDoc:
     # its page loads fonts from the internet, which a closed network cannot reach.)

@@ -5,6 +5,7 @@ environment (healthchecks' style), so one code base serves both without local pa
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -86,7 +87,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "rest_framework",
+    # No longer used to sign in (knox below is): kept installed only while core/admin.py still
+    # registers its model; removing it later leaves its table behind, no migration needs it.
     "rest_framework.authtoken",
+    # API tokens hashed at rest and expiring (core/tokens.py).
+    "knox",
     "drf_spectacular",
     # Swagger UI from the package itself: no CDN on a closed network.
     "drf_spectacular_sidecar",
@@ -257,8 +262,9 @@ PAGINATE_BY = envint("PAGINATE_BY", "50")
 # with its session; every view scopes its records itself (core.api_base.ScopedViewSet).
 REST_FRAMEWORK = {
     # Token first, so that an anonymous call is answered 401 with "WWW-Authenticate: Token".
+    # The tokens are django-rest-knox's (hashed, expiring), read as core.tokens explains.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -273,6 +279,22 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # A drop-down of 100,000 people in the browsable API's forms would be unreadable and slow.
     "HTML_SELECT_CUTOFF": 100,
+}
+
+# API tokens (django-rest-knox): a token lasts API_TOKEN_TTL_HOURS, 10 by default: a working
+# day for a script someone runs, after which a key left in a shell history, a copied script or
+# a log is worthless. A scheduled job on the server gets a longer one from an administrator
+# (`manage.py issue_token USER --expiry-hours N`), a choice made knowingly, once.
+API_TOKEN_TTL_HOURS = envint("API_TOKEN_TTL_HOURS", "10")
+# Tokens that have not expired, per user: a script that asks for a new token on every run is
+# stopped before it piles them up (the user revokes old ones on the account page).
+API_TOKENS_PER_USER = envint("API_TOKENS_PER_USER", "20")
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    # The same header as before the move to knox: `Authorization: Token <key>`.
+    "AUTH_HEADER_PREFIX": "Token",
+    # A token's expiry is fixed when it is made: using it does not stretch it.
+    "AUTO_REFRESH": False,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -7,6 +7,7 @@ from core.views import account, signin_admin
 app_name = "account"
 
 urlpatterns = [
+    path("", account.AccountView.as_view(), name="index"),
     path("password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("sign-ins/", signin_admin.SignInSecurityView.as_view(), name="signin_security"),
 ]

@@ -1,21 +1,22 @@
-"""Organisations over the REST API, and the token a script signs in with."""
+"""Organisations over the REST API, and the tokens scripts sign in with (core/tokens.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from axes.helpers import get_credentials
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import tokens
 from core.api_base import ScopedSerializer, ScopedViewSet
 from core.filtersets import OrganisationFilterSet
 from core.models import Organisation
@@ -35,7 +36,19 @@ class OrganisationViewSet(ScopedViewSet):
     filterset_class = OrganisationFilterSet
 
 
-TokenSerializer = inline_serializer("Token", fields={"token": serializers.CharField()})
+TokenSerializer = inline_serializer(
+    "Token", fields={"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
+)
+TokenInfoSerializer = inline_serializer(
+    "TokenInfo",
+    fields={
+        "key_prefix": serializers.CharField(),
+        "created": serializers.DateTimeField(),
+        "expiry": serializers.DateTimeField(allow_null=True),
+        "current": serializers.BooleanField(),
+    },
+    many=True,
+)
 
 
 class SignInSerializer(serializers.Serializer):
@@ -45,8 +58,22 @@ class SignInSerializer(serializers.Serializer):
     )
 
 
+def _issued(user: Any, answer: int = status.HTTP_201_CREATED) -> Response:
+    try:
+        token, key = tokens.issue(user)
+    except tokens.TooManyTokens:
+        raise exceptions.PermissionDenied(
+            _(
+                "You already have %(n)d API tokens that have not expired: revoke some on your "
+                "account page first."
+            )
+            % {"n": settings.API_TOKENS_PER_USER}
+        ) from None
+    return Response({"token": key, "expiry": token.expiry}, status=answer)
+
+
 class SignInTokenView(APIView):
-    """POST a username and password: the answer is the user's token.
+    """POST a username and password: the answer is a new token and when it expires.
 
     The failures count towards the same lockout as the sign-in page's (django-axes): a locked
     account or address is answered 429 with the time to try again, whatever the password.
@@ -56,7 +83,15 @@ class SignInTokenView(APIView):
     permission_classes = [AllowAny]
     serializer_class = SignInSerializer
 
-    @extend_schema(request=SignInSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=SignInSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description="Wrong user name or password."),
+            403: OpenApiResponse(description="This user may have no more tokens now."),
+            429: OpenApiResponse(description="Locked out: too many failures; see Retry-After."),
+        },
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         given = SignInSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -73,37 +108,53 @@ class SignInTokenView(APIView):
             refused = _("Unable to sign in with the user name and password given.")
             raise exceptions.ValidationError({"non_field_errors": [refused]})
         clear_account_failures(user.get_username())
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return _issued(user, status.HTTP_200_OK)
 
 
 class MyTokenView(APIView):
-    """A signed-in user's own token: read it (GET), make or replace it (POST), revoke it (DELETE).
+    """A signed-in user's own tokens: list them (GET), make one more (POST), revoke all (DELETE).
 
-    Replacing a token is how an officer cuts off a script whose token may have leaked.
+    A key is shown once, when it is made; the list shows the first characters of each. Revoking
+    all is how an officer cuts off every script at once when a key may have leaked.
     """
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: TokenSerializer, 404: None})
+    @extend_schema(responses={200: TokenInfoSerializer})
     def get(self, request: Request) -> Response:
-        token = Token.objects.filter(user=request.user).first()
-        if token is None:
-            return Response(
-                {"detail": _("You have no token yet: POST here to make one.")},
-                status=status.HTTP_404_NOT_FOUND,
-            )
-        return Response({"token": token.key})
+        current = getattr(request.auth, "digest", None)
+        return Response(
+            [
+                {
+                    "key_prefix": tokens.key_prefix(token),
+                    "created": token.created,
+                    "expiry": token.expiry,
+                    "current": token.digest == current,
+                }
+                for token in tokens.live_tokens(request.user)
+            ]
+        )
 
     @extend_schema(request=None, responses={201: TokenSerializer})
     def post(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
-        token = Token.objects.create(user=request.user)
-        return Response({"token": token.key}, status=status.HTTP_201_CREATED)
+        return _issued(request.user)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        tokens.revoke_all(request.user.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyCurrentTokenView(APIView):
+    """DELETE: revoke the token this request is made with (a script signing out)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None, 400: None})
+    def delete(self, request: Request) -> Response:
+        if not hasattr(request.auth, "digest"):
+            raise exceptions.ParseError(_("This request was not made with a token."))
+        tokens.revoke(request.user, request.auth.digest)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

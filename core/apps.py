@@ -11,4 +11,6 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(ensure_roles, sender=self)
         # Signal receivers: the session clocks, and tokens revoked with a new password.
-        from core import sessions, tokens  # noqa: F401
+        from core import sessions, signin, tokens  # noqa: F401
+
+        signin.hide_third_party_admins()

@@ -255,3 +255,23 @@ def unlock_address(viewer: Any, address: str) -> bool:
     if not viewer.is_superuser:
         return False
     return AccessAttempt.objects.filter(ip_address=address).delete()[0] > 0
+
+
+# Third-party admin pages that would list every organisation's tokens and devices to any staff
+# user holding the model permission: tokens are managed on the account page, lockouts and
+# devices on the scoped sign-in security page instead. (axes' are off: AXES_ENABLE_ADMIN.)
+THIRD_PARTY_ADMINS = ("knox.AuthToken", "otp_totp.TOTPDevice", "otp_static.StaticDevice")
+
+
+def hide_third_party_admins() -> None:
+    """Unregister THIRD_PARTY_ADMINS (called from CoreConfig.ready, after the admin's discovery)."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    for label in THIRD_PARTY_ADMINS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

@@ -130,12 +130,17 @@ def rotation(org: Organisation, number: int = 1, with_positions: bool = True, **
 
 
 def api(account: User | None = None) -> Any:
-    """A REST API client signed in with `account`'s token as a script would be (or anonymous)."""
-    from rest_framework.authtoken.models import Token
+    """A REST API client signed in with a new token of `account`, as a script would be.
+
+    Without `account`, an anonymous client.
+    """
+    from knox.models import AuthToken
     from rest_framework.test import APIClient
 
     client = APIClient()
     if account is not None:
-        token, _created = Token.objects.get_or_create(user=account)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        # Made directly, not through core.tokens.issue: a test may ask for more clients than a
+        # user may hold tokens.
+        _token, key = AuthToken.objects.create(user=account)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core import roles, testing
@@ -96,30 +95,7 @@ def test_the_etag_of_a_write_is_the_one_the_next_read_gives(administrator, mod):
     assert written["ETag"] == client.get(url)["ETag"]
 
 
-def test_a_script_gets_its_token_with_a_username_and_password(viewer):
-    refused = APIClient().post(reverse("api:token"), {"username": "viewer", "password": "wrong"})
-    response = APIClient().post(
-        reverse("api:token"), {"username": "viewer", "password": "pass-word-42"}
-    )
-
-    assert refused.status_code == 400
-    assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=viewer).key
-
-
-def test_a_signed_in_user_makes_replaces_and_revokes_their_token(viewer):
-    browser = APIClient(enforce_csrf_checks=False)
-    browser.force_login(viewer)
-    url = reverse("api:my-token")
-
-    assert browser.get(url).status_code == 404
-    first = browser.post(url).json()["token"]
-    second = browser.post(url).json()["token"]
-    assert browser.get(url).json() == {"token": second}
-    assert first != second
-    assert APIClient(HTTP_AUTHORIZATION=f"Token {first}").get(url).status_code == 401
-    assert browser.delete(url).status_code == 204
-    assert not Token.objects.filter(user=viewer).exists()
+# The tokens themselves (sign-in, lifetime, revocation): core/tests/test_tokens.py.
 
 
 def test_a_browser_session_must_carry_the_csrf_token_to_write(administrator, mod):

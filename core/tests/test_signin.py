@@ -40,9 +40,7 @@ def signed_in(client):
 
 def age_failures(minutes):
     """Move every recorded failure `minutes` into the past, as if that time had passed."""
-    AccessAttempt.objects.update(
-        attempt_time=timezone.now() - datetime.timedelta(minutes=minutes)
-    )
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=minutes))
 
 
 def test_the_defaults_are_five_failures_per_account_and_fifteen_minutes(settings):

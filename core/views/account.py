@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
 
+from core import tokens
 from core.signin import lock_ends, lockout_message
 
 
@@ -36,7 +42,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """
 
     template_name = "registration/password_change_form.html"
-    success_url = reverse_lazy("home")
+    success_url = reverse_lazy("account:index")
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -48,3 +54,56 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             ),
         )
         return response
+
+
+class AccountView(LoginRequiredMixin, View):
+    """A user's own account: his password, his API tokens (made, listed, revoked)."""
+
+    template_name = "core/account.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.page(request)
+
+    def page(self, request: HttpRequest, **extra: Any) -> HttpResponse:
+        context = {
+            "title": _("Your account"),
+            "tokens": [
+                {
+                    "prefix": tokens.key_prefix(token),
+                    "created": token.created,
+                    "expiry": token.expiry,
+                    "digest": token.digest,
+                }
+                for token in tokens.live_tokens(request.user)
+            ],
+            "token_hours": settings.API_TOKEN_TTL_HOURS,
+            **extra,
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("action")
+        if action == "new_token":
+            return self.new_token(request)
+        if action == "revoke" and tokens.revoke(request.user, request.POST.get("digest", "")):
+            messages.success(request, _("The token is revoked: it no longer works."))
+        elif action == "revoke_all":
+            count = tokens.revoke_all(request.user.pk)
+            messages.success(
+                request,
+                ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", count) % {"n": count},
+            )
+        return redirect("account:index")
+
+    def new_token(self, request: HttpRequest) -> HttpResponse:
+        try:
+            token, key = tokens.issue(request.user)
+        except tokens.TooManyTokens:
+            messages.error(
+                request,
+                _("You already have %(n)d tokens that have not expired: revoke some first.")
+                % {"n": settings.API_TOKENS_PER_USER},
+            )
+            return redirect("account:index")
+        # Shown in this answer only (never put in a message, which a cookie would carry).
+        return self.page(request, new_token={"key": key, "expiry": token.expiry})
