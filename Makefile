@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/api.py
 	$(PY) bench/readiness.py
 	$(PY) bench/people_import.py
+	$(PY) bench/hostile_files.py
 	$(PY) bench/planner.py
 	$(PY) bench/un_import.py
 	$(PY) bench/dashboards.py

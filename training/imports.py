@@ -4,6 +4,9 @@ Every row is read and checked before anything is written; every problem is repor
 once as "Row N, column: message" (N as the spreadsheet numbers its rows, the header being
 row 1), so the officer corrects the file in one pass. A file with any error changes nothing.
 
+The file is read by core.spreadsheets, the reader of every upload: a file too large, too wide
+or built to expand (a zip bomb, a sheet declaring 16,384 columns) is refused before it is read.
+
 Cells are read as the people import reads them (people.imports.columns): text without the
 apostrophe our exports put before a leading - + = @, so a downloaded template imports back
 to the same names; dates written the usual ways, or as date cells.
@@ -25,10 +28,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import spreadsheets
 from core.exports import neutralise, workbook_bytes, write_rows
 from people.imports import columns as people_columns
 from people.imports.columns import CellError, text
-from people.imports.readers import is_empty
 from people.models import Person
 from people.text import fold
 from training import runs
@@ -68,23 +71,18 @@ class ImportReport:
 # --- reading the file --------------------------------------------------------------------
 
 
-def read_table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """The header (normalised) and the non-empty rows with their spreadsheet row numbers."""
-    lowered = name.lower()
-    if lowered.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
-        rows = read_xlsx(content)
-    elif lowered.endswith(".csv") or lowered.endswith(".txt"):
-        rows = read_csv(content)
-    else:
-        raise ValidationError(_("Upload an .xlsx or .csv file."))
-    numbered = [(number, row) for number, row in enumerate(rows, start=1)]
-    numbered = [(n, row) for n, row in numbered if not all(is_empty(cell) for cell in row)]
-    if not numbered:
-        raise ValidationError(_("The file is empty."))
-    (_first, header), body = numbered[0], numbered[1:]
-    if len(body) > MAX_ROWS:
-        raise ValidationError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
-    return [heading(cell) for cell in header], body
+def limits() -> spreadsheets.Limits:
+    return spreadsheets.Limits.configured(max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+
+
+def read_table(upload: File) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """The header (normalised) and the non-empty rows with their spreadsheet row numbers,
+    read by core.spreadsheets (which checks every limit before the work it bounds)."""
+    try:
+        table = spreadsheets.read_table(upload.file, upload.name or "", limits())
+    except spreadsheets.FileRefused as error:
+        raise ValidationError(str(error)) from error
+    return [heading(cell) for cell in table.header], table.rows
 
 
 def heading(cell: Any) -> str:
@@ -93,29 +91,6 @@ def heading(cell: Any) -> str:
         return text(cell).lower().replace(" ", "_")
     except CellError:
         return str(cell)  # a date or a yes/no is no column's name: check_header says so
-
-
-def read_xlsx(content: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise ValidationError(_("This file cannot be read as an Excel workbook.")) from error
-    try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def read_csv(content: bytes) -> list[list[Any]]:
-    try:
-        decoded = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(_("Save the CSV file as UTF-8 text.")) from error
-    first_line = decoded.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    return [list(row) for row in csv.reader(io.StringIO(decoded), delimiter=delimiter)]
 
 
 # --- reading one cell (text and dates as the people import reads them) ---------------------
@@ -370,11 +345,9 @@ def service_number(values: dict[str, Any]) -> str:
 
 def import_results(run: CourseRun, upload: File, user: Any) -> ImportReport:
     """Read an uploaded results file into `run` (with its course): every row, or (with any
-    error) nothing. The size is checked before the file is read into memory."""
-    if upload.size > MAX_BYTES:
-        return ImportReport(errors=[_("The file is larger than 5 MB.")])
+    error) nothing."""
     try:
-        header, body = read_table(upload.name or "", upload.read())
+        header, body = read_table(upload)
     except ValidationError as error:
         return ImportReport(errors=error.messages)
     return RunImport(run, user).run_import(header, body)

@@ -167,7 +167,9 @@ def test_it_refuses_a_file_that_is_not_a_spreadsheet(client, run, training_offic
     response = upload(client, run, SimpleUploadedFile("results.pdf", b"%PDF-1.4"))
     assert response.context["report"].errors == ["Upload an .xlsx or .csv file."]
     broken = upload(client, run, SimpleUploadedFile("results.xlsx", b"PK\x03\x04 not a zip"))
-    assert broken.context["report"].errors == ["This file cannot be read as an Excel workbook."]
+    assert broken.context["report"].errors == [
+        "The workbook is damaged or incomplete; save it again and upload it."
+    ]
 
 
 def test_the_template_lists_the_columns_and_the_trainees_already_on_the_run(

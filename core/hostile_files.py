@@ -1,0 +1,398 @@
+"""Hostile spreadsheet files, built on demand for the tests and the benchmark (no binary
+fixtures): each is a small upload made to cost a reader seconds and gigabytes, or a file
+that is not what its name says. core.spreadsheets must refuse every one quickly, naming the
+limit; `expected` is a pattern of that refusal, the same for every import's limits.
+
+The workbooks start as one openpyxl writes (a "People" sheet with a heading and one row) and
+have one part rewritten, as an attacker would edit the zip.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+STRINGS = "xl/sharedStrings.xml"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Hostile:
+    key: str
+    extension: str  # "xlsx" or "csv": the name it is uploaded under ends so
+    build: Callable[[], bytes]
+    expected: str  # a regular expression the refusal matches
+    what: str
+
+
+def workbook(rows: list[list[object]] | None = None) -> bytes:
+    """A plain workbook as openpyxl writes it: sheet "People", a heading and one row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "People"
+    for row in rows or [["service_number", "full_name"], ["QD0001", "Nguyễn Văn An"]]:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rewrite(content: bytes, changes: dict[str, Callable[[bytes], bytes] | bytes | None]) -> bytes:
+    """The zip `content` with members changed (a function of the old bytes), replaced or added
+    (bytes), or removed (None)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in source.namelist():
+            change = changes.get(name, lambda same: same)
+            if change is None:
+                continue
+            target.writestr(name, change(source.read(name)) if callable(change) else change)
+        for name, change in changes.items():
+            if name not in source.namelist() and isinstance(change, bytes):
+                target.writestr(name, change)
+    return out.getvalue()
+
+
+def sheet_xml(body: str, dimension: str | None = None) -> bytes:
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">{declared}'
+        f"<sheetData>{body}</sheetData></worksheet>"
+    ).encode()
+
+
+def inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+# --- the corpus ---------------------------------------------------------------------------
+
+
+def dimension_bomb() -> bytes:
+    """5 KB declaring A1:XFD20000: openpyxl pads each row read to 16,384 cells."""
+    return rewrite(
+        workbook(),
+        {
+            SHEET: lambda xml: re.sub(
+                rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD20000"/>', xml
+            )
+        },
+    )
+
+
+def merged_bomb() -> bytes:
+    """One merged range over 327,680,000 cells, each of which a filling reader would write."""
+    merge = b'</sheetData><mergeCells count="1"><mergeCell ref="A2:XFD20001"/></mergeCells>'
+    return rewrite(workbook(), {SHEET: lambda xml: xml.replace(b"</sheetData>", merge)})
+
+
+@functools.cache
+def zip_bomb(megabytes: int = 401) -> bytes:
+    """About 400 KB whose sheet unpacks to 401 MB (spaces after the XML's root element, which
+    XML allows): a real one, whose checksum holds. Compressed once: after a full flush the
+    compressor starts afresh, so every megabyte of spaces compresses to the same bytes."""
+    members = {name: data for name, data in unzipped(workbook()).items() if name != SHEET}
+    prefix = unzipped(workbook())[SHEET]
+    block = b" " * MB
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = compressor.compress(prefix) + compressor.flush(zlib.Z_FULL_FLUSH)
+    piece = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    compressed = head + piece * megabytes + compressor.flush()
+    checksum = zlib.crc32(prefix)
+    for _ in range(megabytes):
+        checksum = zlib.crc32(block, checksum)
+    entries = [(name, 0, zlib.crc32(data), data, len(data)) for name, data in members.items()]
+    entries.append((SHEET, 8, checksum, compressed, len(prefix) + megabytes * MB))
+    return zip_of(entries)
+
+
+def unzipped(content: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def zip_of(entries: list[tuple[str, int, int, bytes, int]]) -> bytes:
+    """A zip written field by field: (name, method (0 stored, 8 deflated), CRC-32, the bytes
+    as stored, unpacked size) for each member."""
+    out = io.BytesIO()
+    directory = b""
+    for name, method, checksum, data, size in entries:
+        encoded = name.encode()
+        offset = out.tell()
+        sizes = (checksum, len(data), size, len(encoded))
+        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0, *sizes, 0))
+        out.write(encoded + data)
+        directory += struct.pack(
+            "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, method, 0, 0, *sizes, 0, 0, 0, 0, 0, offset
+        )
+        directory += encoded
+    start = out.tell()
+    out.write(directory)
+    count = len(entries)
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0))
+    return out.getvalue()
+
+
+def ratio_bomb() -> bytes:
+    """A 2 MB sheet compressed about 1,000 to 1: small, but the shape of every zip bomb."""
+    return rewrite(workbook(), {SHEET: lambda xml: xml + b" " * (2 * MB)})
+
+
+LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sst [\n<!ENTITY lol "lol">\n'
+    + "".join(
+        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">\n'
+        for n in range(1, 10)
+    )
+    + f']>\n<sst xmlns="{MAIN}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+)
+
+
+def billion_laughs() -> bytes:
+    """Shared strings whose one text, shown in cell B2, expands to a billion "lol"s (3 GB)
+    through entities."""
+    override = (
+        f'<Override PartName="/{STRINGS}" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    ).encode()
+    cell = b'<c r="B2" t="s"><v>0</v></c></row></sheetData>'
+    return rewrite(
+        workbook([["service_number", "full_name"], ["QD0001"]]),
+        {
+            "[Content_Types].xml": lambda xml: xml.replace(b"</Types>", override),
+            SHEET: lambda xml: xml.replace(b"</row></sheetData>", cell),
+            STRINGS: LAUGHS.encode(),
+        },
+    )
+
+
+def pdf_named_xlsx() -> bytes:
+    return b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def text_named_xlsx() -> bytes:
+    return "service_number,full_name\nQD0001,Nguyễn Văn An\n".encode()
+
+
+def zip_without_workbook() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("people.csv", "service_number\nQD0001\n")
+        archive.writestr("readme.txt", "Exported people")
+    return out.getvalue()
+
+
+def word_named_xlsx() -> bytes:
+    types = (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("word/document.xml", "<document/>")
+    return out.getvalue()
+
+
+def too_many_rows(rows: int = 50_001) -> bytes:
+    """A sheet going down to row 50,001, with no declared size to give it away."""
+    body = "".join(f'<row r="{n}">{inline(f"A{n}", f"P{n}")}</row>' for n in range(1, rows + 1))
+    return rewrite(workbook(), {SHEET: sheet_xml(body)})
+
+
+def far_row() -> bytes:
+    """One cell on the sheet's last row, 1,048,576: a reader filling the rows between makes
+    a million empty ones."""
+    body = f'<row r="1">{inline("A1", "service_number")}</row>'
+    body += f'<row r="1048576">{inline("A1048576", "QD0001")}</row>'
+    return rewrite(workbook(), {SHEET: sheet_xml(body, "A1:B2")})
+
+
+def too_many_columns() -> bytes:
+    """A cell in column KN (300) under a stale declared size of A1:B2."""
+    body = f'<row r="1">{inline("A1", "service_number")}{inline("KN1", "note")}</row>'
+    return rewrite(workbook(), {SHEET: sheet_xml(body, "A1:B2")})
+
+
+def too_many_parts(parts: int = 1_001) -> bytes:
+    """A directory of more members than any workbook has: zipfile would hold them all."""
+    out = io.BytesIO(workbook())
+    with zipfile.ZipFile(out, "a") as archive:
+        for n in range(parts):
+            archive.writestr(f"xl/media/image{n}.png", b"")
+    return out.getvalue()
+
+
+def cell_bomb(rows: int = 4_000, columns: int = 200) -> bytes:
+    """800,000 empty cells (a few bytes of XML each) within the row and column limits:
+    openpyxl would parse them for half a minute."""
+    from openpyxl.utils.cell import get_column_letter
+
+    letters = [get_column_letter(c) for c in range(1, columns + 1)]
+    body = "".join(
+        f'<row r="{n}">' + "".join(f'<c r="{x}{n}"/>' for x in letters) + "</row>"
+        for n in range(1, rows + 1)
+    )
+    return rewrite(workbook(), {SHEET: sheet_xml(body)})
+
+
+def long_csv_line() -> bytes:
+    return b"service_number,full_name\nQD0001," + b"A" * 200_000 + b"\n"
+
+
+def wide_csv() -> bytes:
+    return (",".join(f"c{n}" for n in range(1_000)) + "\n").encode()
+
+
+def tall_csv(lines: int = 100_000) -> bytes:
+    """A heading, one row, then 100,000 empty lines."""
+    return b"service_number\nQD0001\n" + b"\n" * lines
+
+
+def long_csv_cell() -> bytes:
+    """A quoted cell of 100,000 line breaks: each line short, the cell not."""
+    return b'service_number,full_name\nQD0001,"' + b"\n" * 100_000 + b'"\n'
+
+
+CORPUS = [
+    Hostile(
+        "dimension_bomb",
+        "xlsx",
+        dimension_bomb,
+        r"declares 16,384 columns; at most 200 are read",
+        "sheet declaring A1:XFD20000",
+    ),
+    Hostile(
+        "merged_bomb",
+        "xlsx",
+        merged_bomb,
+        r"merged range A2:XFD20001 .*covers 327,680,000 cells; at most 200,000",
+        "merged range A2:XFD20001",
+    ),
+    Hostile(
+        "zip_bomb",
+        "xlsx",
+        zip_bomb,
+        r"unpacks to 401(\.\d)? MB, too much: at most 400 MB are read",
+        "sheet unpacking to 401 MB",
+    ),
+    Hostile(
+        "ratio_bomb",
+        "xlsx",
+        ratio_bomb,
+        r"compressed [\d,]+ to 1; at most 100 to 1",
+        "2 MB sheet compressed ~1,000:1",
+    ),
+    Hostile(
+        "billion_laughs",
+        "xlsx",
+        billion_laughs,
+        r"sharedStrings\.xml\) declares an XML document type",
+        "entity expansion in shared strings",
+    ),
+    Hostile(
+        "pdf_named_xlsx",
+        "xlsx",
+        pdf_named_xlsx,
+        r"This is a PDF document, not an Excel workbook",
+        "a PDF named .xlsx",
+    ),
+    Hostile(
+        "text_named_xlsx",
+        "xlsx",
+        text_named_xlsx,
+        r"is no Excel workbook \(a workbook is a zip archive\)",
+        "text named .xlsx",
+    ),
+    Hostile(
+        "zip_without_workbook",
+        "xlsx",
+        zip_without_workbook,
+        r"This zip archive holds no Excel workbook",
+        "a zip without workbook parts",
+    ),
+    Hostile(
+        "word_named_xlsx",
+        "xlsx",
+        word_named_xlsx,
+        r"This is a Word document, not an Excel workbook",
+        "a Word document named .xlsx",
+    ),
+    Hostile(
+        "too_many_rows",
+        "xlsx",
+        too_many_rows,
+        r"has more than [\d,]+ rows \(empty ones included\); at most [\d,]+ are read",
+        "rows down to 50,001",
+    ),
+    Hostile(
+        "far_row",
+        "xlsx",
+        far_row,
+        r"goes down to row 1,048,576; at most [\d,]+ rows are read",
+        "one cell on row 1,048,576",
+    ),
+    Hostile(
+        "too_many_columns",
+        "xlsx",
+        too_many_columns,
+        r"has a cell in column KN; at most 200 columns are read",
+        "a cell in column KN (300)",
+    ),
+    Hostile(
+        "too_many_parts",
+        "xlsx",
+        too_many_parts,
+        r"holds 1,01\d parts; at most 1,000 are read",
+        "1,001 zip members",
+    ),
+    Hostile(
+        "cell_bomb",
+        "xlsx",
+        cell_bomb,
+        r"has more than [\d,]+ cells; at most [\d,]+ are read",
+        "800,000 empty cells",
+    ),
+    Hostile(
+        "long_csv_line",
+        "csv",
+        long_csv_line,
+        r"Line 2 is longer than 100,000 characters",
+        "a CSV line of 200,000 characters",
+    ),
+    Hostile(
+        "long_csv_cell",
+        "csv",
+        long_csv_cell,
+        r"has a cell longer than 32,767 characters",
+        "a CSV cell of 100,000 line breaks",
+    ),
+    Hostile(
+        "wide_csv",
+        "csv",
+        wide_csv,
+        r"has 1,000 columns; at most 200 columns are read",
+        "a CSV row of 1,000 columns",
+    ),
+    Hostile(
+        "tall_csv",
+        "csv",
+        tall_csv,
+        r"goes down to line [\d,]+; at most [\d,]+ lines are read",
+        "a CSV file of 100,000 empty lines",
+    ),
+]

@@ -1,0 +1,578 @@
+"""What an .xlsx upload is checked for before openpyxl opens it: the zip and the sheets' XML.
+
+A workbook is a zip of XML files, and each of its parts can make a small upload into a huge
+amount of work: a zip member that inflates a thousandfold ("zip bomb"), a sheet that
+declares 16,384 columns (openpyxl pads every row it reads to the declared width), one merged
+range over a whole sheet (filled cell by cell), an XML document type that defines entities
+expanding into gigabytes ("billion laughs"), or a directory of a million members (read into
+memory before any is opened). So the checks here read only the zip's directory and stream
+the XML of the sheets and of the shared strings as bytes, counting tags in C (bytes.count,
+rfind) and looking closer only at the few elements that matter (<dimension>, <mergeCell>,
+a row's last cell). Nothing is expanded; each check stops at the first limit passed.
+
+The checks name the limit in their refusal (core.spreadsheets.FileRefused), so the officer
+knows what to change. Used by core.spreadsheets only.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING
+
+from defusedxml.ElementTree import ParseError, fromstring
+from django.utils.translation import gettext as _
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+
+if TYPE_CHECKING:
+    from core.spreadsheets import Limits
+
+# Content types of a workbook's main part, as openpyxl accepts them (.xlsx, .xlsm, templates).
+WORKBOOK_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+OTHER_OFFICE_TYPES = {
+    "wordprocessingml": "Word",
+    "presentationml": "PowerPoint",
+}
+CHUNK = 1 << 20
+# The XML declaration and the root element open every part within its first bytes; a part
+# whose root is not found this early is no part a spreadsheet program wrote.
+HEAD = 64 * 1024
+# A tag cut by a chunk boundary is carried over to the next chunk; no tag of interest is
+# longer than this (a longer unclosed one is not carried, so it cannot grow without end).
+CARRY = 4096
+# Below this a part is too small to harm, whatever its compression ratio.
+RATIO_FLOOR = 1024 * 1024
+# What may follow a tag's name: counting "<c" + each of these counts <c> elements only
+# (not <col>, <cfRule>, ...).
+AFTER_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+
+ROOT = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?[A-Za-z_]")
+# XML allows either quote around an attribute's value.
+DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\bref=[\"']([^\"']*)[\"']")
+ROW_NUMBER = re.compile(rb"\sr=[\"'](\d+)[\"']")
+CELL_REF = re.compile(rb"\sr=[\"']([A-Za-z]{1,3})(\d+)[\"']")
+MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref=[\"']([^\"']*)[\"']")
+
+
+class Refusal(ValueError):
+    """A check failed; core.spreadsheets raises it as its FileRefused with the same text."""
+
+
+def damaged() -> str:
+    return _("The workbook is damaged or incomplete; save it again and upload it.")
+
+
+def number(value: int) -> str:
+    return f"{value:,}"
+
+
+def size_text(size: int) -> str:
+    """A size as people read it: 1,000 bytes, 64 KB, 400 MB, 1.5 MB."""
+    if size >= 1024 * 1024:
+        value, unit = size / (1024 * 1024), "MB"
+    elif size >= 1024:
+        value, unit = size / 1024, "KB"
+    else:
+        return _("%(count)s bytes") % {"count": number(size)}
+    return f"{value:,.1f}".removesuffix(".0") + " " + unit
+
+
+# --- the zip ------------------------------------------------------------------------------
+
+
+def check_directory(stream: IO[bytes], limits: Limits) -> None:
+    """Refuse a zip with too many members before zipfile reads its directory into memory.
+
+    The count is in the zip's end record (the last 22 bytes, after a comment of at most
+    64 KB), or in the zip64 end record it points to.
+    """
+    stream.seek(0, 2)
+    size = stream.tell()
+    start = max(0, size - 22 - 65535)
+    stream.seek(start)
+    tail = stream.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise Refusal(damaged())
+    members = int.from_bytes(tail[at + 10 : at + 12], "little")
+    locator = at - 20
+    if members == 0xFFFF and locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
+        stream.seek(int.from_bytes(tail[locator + 8 : locator + 16], "little"))
+        record = stream.read(56)
+        if record[:4] == b"PK\x06\x06":
+            members = int.from_bytes(record[32:40], "little")
+    stream.seek(0)
+    if members > limits.max_members:
+        raise Refusal(
+            _("The workbook holds %(count)s parts; at most %(limit)s are read.")
+            % {"count": number(members), "limit": number(limits.max_members)}
+        )
+
+
+def check_members(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Sizes as the zip's directory gives them; zipfile never inflates a member past its
+    given size (it stops there and the checksum fails), so these bound every later read."""
+    members = archive.infolist()
+    if len(members) > limits.max_members:
+        raise Refusal(
+            _("The workbook holds %(count)s parts; at most %(limit)s are read.")
+            % {"count": number(len(members)), "limit": number(limits.max_members)}
+        )
+    total = sum(member.file_size for member in members)
+    if total > limits.max_unpacked_bytes:
+        raise Refusal(
+            _(
+                "The workbook unpacks to %(size)s, too much: at most %(limit)s are read. "
+                "Split it into smaller files."
+            )
+            % {"size": size_text(total), "limit": size_text(limits.max_unpacked_bytes)}
+        )
+    for member in members:
+        is_xml = member.filename.lower().endswith(XML_SUFFIXES)
+        limit = limits.max_part_bytes if is_xml else limits.max_unpacked_bytes
+        if member.file_size > limit:
+            raise Refusal(
+                _(
+                    "A part of the workbook (%(part)s) unpacks to %(size)s; "
+                    "at most %(limit)s are read."
+                )
+                % {
+                    "part": member.filename,
+                    "size": size_text(member.file_size),
+                    "limit": size_text(limit),
+                }
+            )
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
+            raise Refusal(
+                _(
+                    "A part of the workbook (%(part)s) is compressed %(ratio)s to 1; at most "
+                    "%(limit)s to 1 is read (a “zip bomb” unpacks a small file into a huge one)."
+                )
+                % {
+                    "part": member.filename,
+                    "ratio": number(round(ratio)),
+                    "limit": number(limits.max_ratio),
+                }
+            )
+        if member.flag_bits & 0x1:
+            raise Refusal(_("The workbook is encrypted; save it without a password and upload it."))
+        if is_xml:
+            check_prolog(archive, member.filename)
+
+
+def head(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        with archive.open(name) as stream:
+            return stream.read(HEAD)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
+        raise Refusal(damaged()) from e
+
+
+def check_prolog(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a part that declares a document type: only there can XML define entities (the
+    "billion laughs" expand a few hundred bytes into gigabytes). Spreadsheet programs never
+    write one; openpyxl would refuse the entities too (it parses with defusedxml), this
+    refuses them before any parser runs."""
+    start = head(archive, name)
+    text = decoded(start)
+    root = ROOT.search(text)
+    prolog = text if root is None else text[: root.start()]
+    if "<!DOCTYPE" in prolog or "<!ENTITY" in prolog:
+        raise Refusal(
+            _(
+                "A part of the workbook (%(part)s) declares an XML document type (DOCTYPE), "
+                "which spreadsheet programs never write; the file is refused."
+            )
+            % {"part": name}
+        )
+    if root is None and (text.strip() or len(start) == HEAD):
+        raise Refusal(damaged())  # no element in the first 64 KB: padding, or no XML
+
+
+def decoded(start: bytes) -> str:
+    """The first bytes of an XML part as text: OOXML parts are UTF-8 or UTF-16."""
+    if start.startswith((b"\xff\xfe", b"<\x00")):
+        return start.decode("utf-16-le", "replace")
+    if start.startswith((b"\xfe\xff", b"\x00<")):
+        return start.decode("utf-16-be", "replace")
+    return start.decode("utf-8", "replace")
+
+
+# --- which parts hold what ----------------------------------------------------------------
+
+
+@dataclass
+class Parts:
+    """The parts of a workbook the reader needs: its sheets in order, its shared strings."""
+
+    sheets: list[tuple[str, str]] = field(default_factory=list)  # (name, zip member)
+    shared_strings: str | None = None
+
+
+def find_parts(archive: zipfile.ZipFile, limits: Limits) -> Parts:
+    """The workbook's sheets and shared strings, found as openpyxl finds them: the content
+    types name the workbook part, whose relationships name the sheets' parts."""
+    names = set(archive.namelist())
+    if "[Content_Types].xml" not in names:
+        raise Refusal(not_a_workbook(archive, names))
+    types = small_xml(archive, "[Content_Types].xml", limits)
+    overrides = {
+        element.get("PartName", "").lstrip("/"): element.get("ContentType", "")
+        for element in types
+        if local(element.tag) == "Override"
+    }
+    workbook = next((part for part, kind in overrides.items() if kind in WORKBOOK_TYPES), None)
+    if workbook is None:
+        defaults = {e.get("ContentType", "") for e in types if local(e.tag) == "Default"}
+        if not defaults & WORKBOOK_TYPES:
+            for marker, program in OTHER_OFFICE_TYPES.items():
+                if any(marker in kind for kind in overrides.values()):
+                    raise Refusal(
+                        _("This is a %(program)s document, not an Excel workbook.")
+                        % {"program": program}
+                    )
+            raise Refusal(_("This zip archive holds no Excel workbook; upload an .xlsx file."))
+        workbook = "xl/workbook.xml"  # some programs give the type as a default (openpyxl too)
+    if workbook not in names:
+        raise Refusal(damaged())
+    folder = posixpath.dirname(workbook)
+    rels_name = posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")
+    targets: dict[str, tuple[str, str]] = {}
+    if rels_name in names:
+        for rel in small_xml(archive, rels_name, limits):
+            if local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            targets[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(path))
+    parts = Parts()
+    for element in small_xml(archive, workbook, limits):
+        if local(element.tag) != "sheet":
+            continue
+        rel_id = next((v for k, v in element.attrib.items() if local(k) == "id"), "")
+        kind, path = targets.get(rel_id, ("", ""))
+        if kind.endswith("/worksheet"):
+            if path not in names:
+                raise Refusal(damaged())
+            parts.sheets.append((element.get("name", ""), path))
+    if not parts.sheets:
+        raise Refusal(_("The workbook has no sheet with cells."))
+    shared = next((p for p, kind in overrides.items() if kind == SHARED_STRINGS_TYPE), None)
+    parts.shared_strings = shared if shared in names else None
+    return parts
+
+
+def not_a_workbook(archive: zipfile.ZipFile, names: set[str]) -> str:
+    if "mimetype" in names and b"opendocument" in head(archive, "mimetype"):
+        return _("This is an OpenDocument file (.ods); save it as .xlsx and upload that.")
+    return _("This zip archive holds no Excel workbook; upload an .xlsx file.")
+
+
+def small_xml(archive: zipfile.ZipFile, name: str, limits: Limits) -> list:
+    """The elements of a small part (content types, workbook, relationships), parsed with
+    defusedxml (no document type, no entities); its size was bounded by check_members."""
+    try:
+        with archive.open(name) as stream:
+            content = stream.read(limits.max_part_bytes + 1)
+        return list(fromstring(content, forbid_dtd=True).iter())
+    except (ParseError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as error:
+        # defusedxml's refusals (DTDForbidden, EntitiesForbidden) are ValueErrors too.
+        raise Refusal(damaged()) from error
+
+
+def local(tag: str) -> str:
+    """A tag or attribute name without its namespace: "{…/main}sheet" → "sheet"."""
+    return tag.rsplit("}", 1)[-1]
+
+
+# --- streaming a part ---------------------------------------------------------------------
+
+
+def blocks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+    """The part's bytes in blocks of about a megabyte, each cut before a tag the next block
+    completes, so that no tag is split between two blocks."""
+    carry = b""
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(CHUNK):
+                block = carry + chunk
+                cut = block.rfind(b"<")
+                if cut >= 0 and len(block) - cut <= CARRY and block.find(b">", cut) < 0:
+                    block, carry = block[:cut], block[cut:]
+                else:
+                    carry = b""
+                yield block
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+        raise Refusal(damaged()) from error
+    if carry:
+        yield carry
+
+
+def tag(prefix: bytes, name: bytes) -> bytes:
+    return b"<" + prefix + name
+
+
+def count(block: bytes, opening: bytes) -> int:
+    return sum(block.count(opening + after) for after in AFTER_NAME)
+
+
+def last(block: bytes, opening: bytes, start: int = 0, end: int | None = None) -> int:
+    end = len(block) if end is None else end
+    return max(block.rfind(opening + after, start, end) for after in AFTER_NAME)
+
+
+def root_prefix(block: bytes) -> bytes:
+    """The namespace prefix the part's elements carry ("x:" in <x:worksheet>), usually none."""
+    match = ROOT.search(decoded(block[:HEAD]))
+    return (match.group(1) + ":").encode("ascii", "replace") if match and match.group(1) else b""
+
+
+# --- a sheet ------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetScan:
+    """What the sheet's XML says about its size, found without parsing it."""
+
+    name: str
+    last_row: int = 0
+    rows: int = 0
+    cells: int = 0
+    declared: bool = False  # gives its size in a <dimension> before its cells
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def scan_sheet(archive: zipfile.ZipFile, member: str, name: str, limits: Limits) -> SheetScan:
+    """Check the sheet to be read against every limit, streaming its XML once."""
+    scan = SheetScan(name)
+    prefix: bytes | None = None
+    merges = merged_cells = 0
+    dimension_done = False
+    for block in blocks(archive, member):
+        if prefix is None:
+            prefix = root_prefix(block)
+            row_tag, cell_tag = tag(prefix, b"row"), tag(prefix, b"c")
+            row_end, merge_tag = b"</" + prefix + b"row>", tag(prefix, b"mergeCell")
+        if not dimension_done:
+            check_dimension(block, scan, limits)
+            # The dimension comes before the cells; none after them is one openpyxl reads.
+            dimension_done = b"sheetData" in block or scan.last_row > 0
+        scan.rows += count(block, row_tag)
+        scan.cells += count(block, cell_tag)
+        if scan.rows > limits.last_row:
+            raise Refusal(too_many_rows(name, limits))
+        if scan.cells > limits.max_cells:
+            raise Refusal(
+                _(
+                    "The sheet “%(sheet)s” has more than %(limit)s cells; "
+                    "at most %(limit)s are read."
+                )
+                % {"sheet": name, "limit": number(limits.max_cells)}
+            )
+        found = last(block, row_tag)
+        if found >= 0:
+            match = ROW_NUMBER.search(block, found, max(found, block.find(b">", found)))
+            scan.last_row = max(scan.last_row, int(match.group(1)) if match else 0, scan.rows)
+            if scan.last_row > limits.last_row:
+                raise Refusal(beyond_last_row(name, scan.last_row, limits))
+        check_row_ends(block, row_end, cell_tag, name, limits)
+        if b"mergeCell" in block:
+            merges += count(block, merge_tag)
+            if merges > limits.max_merges:
+                raise Refusal(
+                    _(
+                        "The sheet “%(sheet)s” has more than %(limit)s merged ranges; "
+                        "at most %(limit)s are read."
+                    )
+                    % {"sheet": name, "limit": number(limits.max_merges)}
+                )
+            for ref in MERGE_REF.findall(block):
+                merged_cells += check_merge(ref.decode("ascii", "replace"), scan, limits)
+                if merged_cells > limits.max_merged_cells:
+                    raise Refusal(
+                        _(
+                            "The merged ranges of sheet “%(sheet)s” cover more than %(limit)s "
+                            "cells; at most %(limit)s merged cells are read."
+                        )
+                        % {"sheet": name, "limit": number(limits.max_merged_cells)}
+                    )
+    return scan
+
+
+def scan_other_sheet(
+    archive: zipfile.ZipFile, member: str, name: str, limits: Limits, spent: SheetScan
+) -> SheetScan:
+    """Count a sheet that is not read, as far as openpyxl reads it when it opens the workbook:
+    to its declared size if it gives one before its cells (then nothing more), else to its
+    end. Its rows and cells count against the limits with those of the sheets before it
+    (`spent`), so that twenty sheets cannot do what one may not."""
+    scan = SheetScan(name)
+    prefix: bytes | None = None
+    for block in blocks(archive, member):
+        if prefix is None:
+            prefix = root_prefix(block)
+            row_tag, cell_tag = tag(prefix, b"row"), tag(prefix, b"c")
+        if not scan.rows:
+            data = block.find(b"sheetData")
+            if DIMENSION.search(block, 0, len(block) if data < 0 else data):
+                scan.declared = True
+                return scan
+        scan.rows += count(block, row_tag)
+        scan.cells += count(block, cell_tag)
+        if spent.rows + scan.rows > limits.last_row or spent.cells + scan.cells > limits.max_cells:
+            raise Refusal(
+                _(
+                    "The sheets of the workbook hold more than %(rows)s rows or %(cells)s cells "
+                    "together; at most these are read. Delete the sheets not imported, or "
+                    "copy the sheet to import into a new workbook."
+                )
+                % {"rows": number(limits.last_row), "cells": number(limits.max_cells)}
+            )
+    return scan
+
+
+def too_many_rows(sheet: str, limits: Limits) -> str:
+    return _(
+        "The sheet “%(sheet)s” has more than %(limit)s rows (empty ones included); at most "
+        "%(limit)s are read. Delete the empty rows below the data, or split the file."
+    ) % {"sheet": sheet, "limit": number(limits.last_row)}
+
+
+def beyond_last_row(sheet: str, row: int, limits: Limits) -> str:
+    return _(
+        "The sheet “%(sheet)s” goes down to row %(row)s; at most %(limit)s rows are read. "
+        "Delete the empty rows below the data, or split the file."
+    ) % {"sheet": sheet, "row": number(row), "limit": number(limits.last_row)}
+
+
+def check_dimension(block: bytes, scan: SheetScan, limits: Limits) -> None:
+    """Refuse a sheet that declares more columns or rows than are read: openpyxl would pad
+    every row to the declared width (a 5 KB file declaring A1:XFD20000 made 2.75 GB)."""
+    at = block.find(b"dimension")
+    match = DIMENSION.search(block, max(0, at - 64)) if at >= 0 else None
+    if match is None:
+        return
+    scan.declared = True
+    try:
+        first_column, first_row, last_column, last_row = range_boundaries(
+            match.group(1).decode("ascii").replace("$", "")
+        )
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return  # a form openpyxl cannot read either ("1:233"): it falls back to reading
+    columns = last_column or first_column or 0
+    rows = last_row or first_row or 0
+    if columns > limits.max_columns:
+        raise Refusal(
+            _("The sheet “%(sheet)s” declares %(count)s columns; at most %(limit)s are read.")
+            % {"sheet": scan.name, "count": number(columns), "limit": number(limits.max_columns)}
+        )
+    if rows > limits.last_row:
+        raise Refusal(
+            _("The sheet “%(sheet)s” declares %(count)s rows; at most %(limit)s are read.")
+            % {"sheet": scan.name, "count": number(rows), "limit": number(limits.last_row)}
+        )
+
+
+def check_row_ends(
+    block: bytes, row_end: bytes, cell_tag: bytes, sheet: str, limits: Limits
+) -> None:
+    """Refuse a row whose last cell lies past the last column read.
+
+    A row's cells come in column order, so its last cell is its widest; the number of rows
+    was checked first, so this loop is bounded by the row limit.
+    """
+    start = 0
+    while (end := block.find(row_end, start)) >= 0:
+        cell = last(block, cell_tag, start, end)
+        closed = block.find(b">", cell, end) if cell >= 0 else -1
+        if closed >= 0:
+            match = CELL_REF.search(block, cell, closed)
+            if match:
+                column = column_index_from_string(match.group(1).decode("ascii").upper())
+                if column > limits.max_columns:
+                    raise Refusal(
+                        _(
+                            "Row %(row)s of sheet “%(sheet)s” has a cell in column %(column)s; "
+                            "at most %(limit)s columns are read (A to %(last)s)."
+                        )
+                        % {
+                            "row": number(int(match.group(2))),
+                            "sheet": sheet,
+                            "column": match.group(1).decode("ascii").upper(),
+                            "limit": number(limits.max_columns),
+                            "last": get_column_letter(limits.max_columns),
+                        }
+                    )
+        start = end + len(row_end)
+
+
+def check_merge(ref: str, scan: SheetScan, limits: Limits) -> int:
+    """The number of cells the merged range `ref` covers, once checked against the limits;
+    0 for a reference openpyxl could not read either (it is then not filled)."""
+    try:
+        bounds = range_boundaries(ref.replace("$", ""))
+    except (ValueError, TypeError):
+        return 0
+    if None in bounds:
+        return 0
+    first_column, first_row, last_column, last_row = bounds  # type: ignore[misc]
+    area = (last_column - first_column + 1) * (last_row - first_row + 1)
+    values = {"range": ref, "sheet": scan.name}
+    if area > limits.max_merged_cells:
+        raise Refusal(
+            _(
+                "The merged range %(range)s of sheet “%(sheet)s” covers %(count)s cells; "
+                "at most %(limit)s merged cells are read."
+            )
+            % {**values, "count": number(area), "limit": number(limits.max_merged_cells)}
+        )
+    if last_column > limits.max_columns:
+        raise Refusal(
+            _(
+                "The merged range %(range)s of sheet “%(sheet)s” reaches column %(column)s; "
+                "at most %(limit)s columns are read."
+            )
+            % {
+                **values,
+                "column": get_column_letter(last_column),
+                "limit": number(limits.max_columns),
+            }
+        )
+    if last_row > limits.last_row:
+        raise Refusal(beyond_last_row(scan.name, last_row, limits))
+    scan.merges.append((first_column, first_row, last_column, last_row))
+    return area
+
+
+def scan_shared_strings(archive: zipfile.ZipFile, member: str, limits: Limits) -> None:
+    """Refuse more shared texts than the cells that could show them: openpyxl keeps every
+    one in memory while the workbook is open."""
+    prefix: bytes | None = None
+    texts = 0
+    for block in blocks(archive, member):
+        if prefix is None:
+            prefix = root_prefix(block)
+            opening = tag(prefix, b"si")
+        texts += count(block, opening)
+        if texts > limits.max_cells:
+            raise Refusal(
+                _(
+                    "The workbook holds more than %(limit)s different texts; "
+                    "at most %(limit)s are read."
+                )
+                % {"limit": number(limits.max_cells)}
+            )
