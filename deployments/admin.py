@@ -15,12 +15,12 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, ScopedTabularInline
 from deployments import workflow
 from deployments.models import Deployment, Transition
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ScopedTabularInline):
     model = Transition
     extra = 0
     can_delete = False

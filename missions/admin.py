@@ -1,16 +1,16 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdmin, ScopedTabularInline
 from missions.models import Location, Mission
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(ScopedTabularInline):
     model = Location
     extra = 0
 
 
 @admin.register(Mission)
-class MissionAdmin(SimpleHistoryAdmin):
+class MissionAdmin(ScopedAdmin):
     list_display = ("code", "name", "kind", "host_country", "started_on", "ended_on")
     list_filter = ("kind", "working_language")
     search_fields = ("code", "name", "host_country")
@@ -18,7 +18,7 @@ class MissionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(SimpleHistoryAdmin):
+class LocationAdmin(ScopedAdmin):
     list_display = ("name", "mission", "is_headquarters")
     list_filter = ("mission",)
     search_fields = ("name", "mission__code")

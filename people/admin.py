@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdmin, ScopedTabularInline
 from people.models import (
     DrivingLicence,
     Language,
@@ -23,7 +23,7 @@ from people.text import fold
 
 
 @admin.register(Rank)
-class RankAdmin(SimpleHistoryAdmin):
+class RankAdmin(ScopedAdmin):
     list_display = ["name", "abbreviation", "service", "grade"]
     list_filter = ["service"]
     search_fields = ["name", "abbreviation"]
@@ -31,18 +31,18 @@ class RankAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(SimpleHistoryAdmin):
+class SpecialtyAdmin(ScopedAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Language)
-class LanguageAdmin(SimpleHistoryAdmin):
+class LanguageAdmin(ScopedAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
-class PersonLanguageInline(admin.TabularInline):
+class PersonLanguageInline(ScopedTabularInline):
     model = PersonLanguage
     extra = 0
 
@@ -61,7 +61,7 @@ class FoldedSearchMixin:
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class PersonAdmin(FoldedSearchMixin, ScopedAdmin):
     list_display = ["full_name", "service_number", "service", "rank", "organisation", "sex"]
     list_filter = ["service", "sex", "organisation"]
     list_select_related = ["rank", "organisation"]
@@ -70,7 +70,7 @@ class PersonAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     inlines = [PersonLanguageInline]
 
 
-class PersonRecordAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class PersonRecordAdmin(FoldedSearchMixin, ScopedAdmin):
     """A document of one person: found by the person's name or service number."""
 
     search_fields = ["person__search_name", "person__service_number"]

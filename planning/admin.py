@@ -1,16 +1,13 @@
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdmin
 from planning.describe import describe_scope
 from planning.models import DESCRIBED_WITH, Requirement, Waiver
 
 
 @admin.register(Requirement)
-class RequirementAdmin(SimpleHistoryAdmin):
+class RequirementAdmin(ScopedAdmin):
     list_display = ("describe", "kind", "applies_to", "source")
     list_filter = ("kind", "category", "mission", "unit_type")
     search_fields = ("source", "notes", "course__code", "course__title")
@@ -27,15 +24,12 @@ class RequirementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Waiver)
-class WaiverAdmin(SimpleHistoryAdmin):
+class WaiverAdmin(ScopedAdmin):
     """Waivers are written by the approval step; the admin reads them, scoped as the pages."""
 
     list_display = ("deployment", "by", "at", "reason")
     list_select_related = ("deployment__person", "deployment__position__rotation", "by")
     readonly_fields = ("deployment", "transition", "reason", "unmet", "by", "at")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).restrict(request.user, "view")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -10,9 +10,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, ScopedTabularInline
 from training import assessments, runs
 from training.models import (
     ENROLMENT_LIST_ORDER,
@@ -26,7 +25,7 @@ from training.models import (
 
 
 @admin.register(Course)
-class CourseAdmin(SimpleHistoryAdmin):
+class CourseAdmin(ScopedAdmin):
     list_display = ["code", "title", "kind", "provider", "pass_mark", "validity_months"]
     list_filter = ["kind"]
     search_fields = ["code", "title", "provider"]
@@ -38,7 +37,7 @@ class CourseAdmin(SimpleHistoryAdmin):
             runs.refresh_course_results(obj)
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(ScopedTabularInline):
     model = Enrolment
     ordering = TRAINEE_ORDER
     extra = 0
@@ -87,7 +86,7 @@ class EnrolmentAdmin(ScopedAdmin):
 
 
 @admin.register(AssessmentRule)
-class AssessmentRuleAdmin(SimpleHistoryAdmin):
+class AssessmentRuleAdmin(ScopedAdmin):
     list_display = ["kind", "pass_mark", "retake_wait_days", "validity_months", "source"]
 
     def save_model(

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, ScopedTabularInline
 from units.models import (
     Position,
     PositionLanguageRequirement,
@@ -12,24 +11,24 @@ from units.models import (
 )
 
 
-class UnitTypePositionInline(admin.TabularInline):
+class UnitTypePositionInline(ScopedTabularInline):
     model = UnitTypePosition
     extra = 0
     fields = ("order", "role", "specialty", "rank_min", "rank_max", "count", "notes")
 
 
-class UnitTypeLanguageInline(admin.TabularInline):
+class UnitTypeLanguageInline(ScopedTabularInline):
     model = UnitTypeLanguageRequirement
     extra = 0
 
 
-class PositionLanguageInline(admin.TabularInline):
+class PositionLanguageInline(ScopedTabularInline):
     model = PositionLanguageRequirement
     extra = 0
 
 
 @admin.register(UnitType)
-class UnitTypeAdmin(SimpleHistoryAdmin):
+class UnitTypeAdmin(ScopedAdmin):
     list_display = ("name", "code", "category", "is_individual_post")
     list_filter = ("category", "is_individual_post")
     search_fields = ("name", "code")
@@ -37,7 +36,7 @@ class UnitTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UnitTypePosition)
-class UnitTypePositionAdmin(SimpleHistoryAdmin):
+class UnitTypePositionAdmin(ScopedAdmin):
     list_display = ("role", "unit_type", "order", "count", "rank_min", "rank_max")
     list_filter = ("unit_type",)
     search_fields = ("role",)
@@ -46,7 +45,7 @@ class UnitTypePositionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UnitTypeLanguageRequirement)
-class UnitTypeLanguageRequirementAdmin(SimpleHistoryAdmin):
+class UnitTypeLanguageRequirementAdmin(ScopedAdmin):
     list_display = ("position", "language", "level")
     list_select_related = ("position", "language")
 
