@@ -128,6 +128,8 @@ MIDDLEWARE = [
     # Pages carry personal data: no browser or proxy keeps a copy (static files are served
     # by WhiteNoise above, before this, and stay cacheable).
     "core.middleware.NoStoreMiddleware",
+    # Every download and every read of personal data, with who, when and from where.
+    "core.access_log.AccessLogMiddleware",
     # Last, as django-axes asks: turns a lockout flagged during the request into the sign-in
     # page that says when to try again (core.signin.lockout_response).
     "axes.middleware.AxesMiddleware",
@@ -230,6 +232,10 @@ AXES_CLIENT_IP_CALLABLE = "core.signin.client_address"
 # Lockouts are listed and lifted on our own scoped page (core/views/signin_admin.py), not in
 # an admin that would show every organisation's sign-ins to any staff user.
 AXES_ENABLE_ADMIN = False
+
+# How long the access log keeps its entries (core/access_log.py); `manage.py purge_access_log`
+# removes older ones (run it daily).
+ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", "730")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -480,6 +480,14 @@ class ScopedReadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     etag_required = False
     # Extra actions (POST /<id>/transition/) and the permission they need.
     action_scopes: dict[str, str] = {}
+    # What a read of this endpoint shows, for the access log (core.access_log); None: no entry.
+    access_log: Any = None
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        results = response.data.get("results") if isinstance(response.data, dict) else None
+        response.access_rows = len(results) if results is not None else None  # type: ignore[attr-defined]
+        return response
 
     def scope_action(self) -> str:
         """The restrict() action and model permission this request needs."""

@@ -7,9 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from core import access_log
         from core.roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)
+        access_log.connect_lockouts()
         # Signal receivers: the session clocks, and tokens revoked with a new password.
         from core import sessions, signin, tokens  # noqa: F401
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import django_filters
@@ -12,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.forms import bootstrap
-from core.models import Organisation
+from core.models import AccessEvent, AccessKind, Organisation
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -85,3 +86,31 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 9999)
         super().__init__(*args, **kwargs)
+
+
+class AccessEventFilterSet(BaseFilterSet):
+    """The access log page's filters: who, what kind, between which days, where from."""
+
+    kind = django_filters.ChoiceFilter(choices=AccessKind.choices, label=_("Kind"))
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("Since"))
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("Until"))
+    organisation = OrganisationTreeFilter()
+
+    class Meta:
+        model = AccessEvent
+        fields = ["q", "kind", "since", "until", "organisation"]
+
+    def search(self, queryset: QuerySet, value: str) -> QuerySet:
+        condition = Q(username__icontains=value) | Q(what__icontains=value)
+        if is_address(value):
+            condition |= Q(address=value)
+        return queryset.filter(condition)
+
+
+def is_address(value: str) -> bool:
+    """Whether `value` is an IP address (a database would refuse to compare anything else)."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

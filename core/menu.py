@@ -28,6 +28,7 @@ ITEMS = [
     MenuItem(_("Missions"), "missions:mission_list", "missions.view_mission", "globe"),
     MenuItem(_("Unit types"), "units:unittype_list", "units.view_unittype", "table"),
     MenuItem(_("Organisations"), "core:organisation_list", "core.view_organisation", "building"),
+    MenuItem(_("Access log"), "core:access_log", "core.view_accessevent", "journal-text"),
 ]
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -145,3 +146,62 @@ class RoleDefault(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} · {self.permission}"
+
+
+class AccessKind(models.TextChoices):
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    SIGN_OUT = "sign_out", _("Signed out")
+    DOWNLOAD = "download", _("Downloaded")
+    PAGE = "page", _("Opened")
+    API_READ = "api_read", _("Read through the API")
+
+
+class AccessEvent(models.Model):
+    """One entry of the access log: a sign-in, or a read of personal data (core.access_log).
+
+    Written by the application only: no form, admin or API changes or deletes an entry; old
+    ones are removed by `manage.py purge_access_log` after ACCESS_LOG_RETENTION_DAYS. The
+    organisation is the acting user's highest granted one, so an administrator reads the
+    entries of the people they manage; a failed sign-in of an unknown name has none and is
+    read by superusers only.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # As typed at sign-in, or the user's name then: kept when the user is deleted or unknown.
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AccessKind)
+    what = models.CharField(_("what"), max_length=300, blank=True)
+    path = models.CharField(_("address on the site"), max_length=500, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    organisation_path = "organisation"
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        # An administrator reads a user's entries, newest first (user page, filters).
+        indexes = [models.Index(fields=["user", "-at"], name="accessevent_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()} {self.what}"

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from core.urls_helpers import object_urls
-from core.views import home, organisations
+from core.views import access_log, home, organisations
 
 app_name = "core"
 
 urlpatterns = [
     *object_urls("organisations", "organisation", organisations, "Organisation"),
+    path("access-log/", access_log.AccessLogView.as_view(), name="access_log"),
 ]
 
 # The home page is named without a namespace prefix so that LOGIN_REDIRECT_URL = "home" works.

@@ -90,6 +90,7 @@ class PersonSerializer(ScopedSerializer):
 
 
 class PersonViewSet(ScopedViewSet):
+    access_log = "people"
     queryset = Person.objects.all()
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
@@ -170,12 +171,14 @@ class ScreeningSerializer(DocumentSerializer):
 
 
 class PersonLanguageViewSet(ScopedViewSet):
+    access_log = "languages of people"
     queryset = PersonLanguage.objects.select_related("language")
     serializer_class = PersonLanguageSerializer
     filterset_class = simple_filterset(PersonLanguage, ids=("person", "language"))
 
 
 class LanguageTestResultViewSet(ScopedViewSet):
+    access_log = "language tests"
     queryset = LanguageTestResult.objects.select_related("language")
     serializer_class = LanguageTestResultSerializer
     filterset_class = simple_filterset(
@@ -184,12 +187,14 @@ class LanguageTestResultViewSet(ScopedViewSet):
 
 
 class DrivingLicenceViewSet(ScopedViewSet):
+    access_log = "driving licences"
     queryset = DrivingLicence.objects.all()
     serializer_class = DrivingLicenceSerializer
     filterset_class = simple_filterset(DrivingLicence, ids=("person",), search=("category",))
 
 
 class PassportViewSet(ScopedViewSet):
+    access_log = "passports"
     queryset = Passport.objects.all()
     serializer_class = PassportSerializer
     filterset_class = simple_filterset(
@@ -198,12 +203,14 @@ class PassportViewSet(ScopedViewSet):
 
 
 class MedicalClearanceViewSet(ScopedViewSet):
+    access_log = "medical clearances"
     queryset = MedicalClearance.objects.all()
     serializer_class = MedicalClearanceSerializer
     filterset_class = simple_filterset(MedicalClearance, ids=("person",), choices=("result",))
 
 
 class ScreeningViewSet(ScopedViewSet):
+    access_log = "screenings"
     queryset = Screening.objects.all()
     serializer_class = ScreeningSerializer
     filterset_class = simple_filterset(Screening, ids=("person",), choices=("kind", "status"))

@@ -61,9 +61,7 @@ def test_every_membership_becomes_one_grant_per_role_the_user_held():
     back = state_apps(executor, BEFORE)
     memberships = {
         (m.user.username, m.organisation.name)
-        for m in back.get_model("core", "Membership").objects.select_related(
-            "user", "organisation"
-        )
+        for m in back.get_model("core", "Membership").objects.select_related("user", "organisation")
     }
     assert memberships == {
         ("two-roles", "Department"),

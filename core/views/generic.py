@@ -66,7 +66,9 @@ class ObjectListView(LoginRequiredMixin, View):
             RequestConfig(request, paginate=False).configure(table)
             exporter = TableExport(export_format, table, dataset_kwargs={"title": "export"})
             neutralise_formulas(exporter.dataset)
-            return exporter.response(f"{model._meta.model_name}s.{export_format}")
+            response = exporter.response(f"{model._meta.model_name}s.{export_format}")
+            response.access_rows = len(exporter.dataset)  # for the access log (core.access_log)
+            return response
         table = self.table_class(queryset)
         RequestConfig(request, paginate={"per_page": settings.PAGINATE_BY}).configure(table)
         meta = model._meta

@@ -41,6 +41,8 @@ class PersonListView(generic.ObjectListView):
 class PersonDetailView(generic.ObjectDetailView):
     queryset = people
     template_name = "people/person.html"
+    # The page shows passports, medical clearances and screenings: each opening is logged.
+    access_log = "person page"
 
     def get_extra_context(self, request: HttpRequest, instance: Any) -> dict[str, Any]:
         user = request.user

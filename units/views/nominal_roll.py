@@ -17,6 +17,8 @@ FORMATS = {
 
 
 class NominalRollView(LoginRequiredMixin, View):
+    access_log = "nominal roll"  # passport numbers of a whole unit: logged (core.access_log)
+
     def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         if fmt not in FORMATS:
             raise Http404
@@ -30,4 +32,5 @@ class NominalRollView(LoginRequiredMixin, View):
         roll = nominal_roll(rotation, request.user)
         response = HttpResponse(build(roll), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{roll.filename}.{fmt}"'
+        response.access_rows = len(roll.rows)
         return response
