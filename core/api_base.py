@@ -13,9 +13,6 @@ each other. The check and the write happen in one transaction with the row locke
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
-from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -44,6 +41,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.filtersets import BaseFilterSet
 from core.querysets import placement_filter
+from core.versions import version_of
 
 # What a request does, in the words of `restrict(user, action)` and Django's permissions.
 ACTION_BY_METHOD = {
@@ -116,31 +114,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 # --- versions ----------------------------------------------------------------------------------
 
 
-def _stored_form(field: models.Field, value: Any) -> Any:
-    """The value as the database gives it back, so a digest is the same before and after."""
-    if value is None:
-        return None
-    if isinstance(field, models.DecimalField):
-        return str(Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places)))
-    if isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
 def etag_for(instance: models.Model) -> str:
-    """A strong ETag: a digest of every stored value of the record (and its many-to-many ids).
+    """A strong ETag: the record's version (core.versions), the one the pages' forms carry.
 
-    Any change to the record, by any path (page, API, command), changes it; translations and
-    related records' names do not, because only the record's own columns go in.
+    Any change to the record, by any path (page, API, command), changes it.
     """
-    meta = instance._meta
-    values: list[Any] = [meta.label]
-    for field in meta.concrete_fields:
-        values.append([field.attname, _stored_form(field, getattr(instance, field.attname))])
-    for field in meta.many_to_many:
-        values.append([field.name, sorted(o.pk for o in getattr(instance, field.name).all())])
-    digest = hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:32]
-    return f'"{digest}"'
+    return f'"{version_of(instance)}"'
 
 
 def check_if_match(request: Request, instance: models.Model, required: bool = True) -> None:

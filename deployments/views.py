@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core import versions
 from core.views import generic
 from deployments import workflow
 from deployments.filtersets import DeploymentFilterSet
@@ -164,19 +166,27 @@ class DeploymentEditView(generic.ObjectEditView):
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         deployment = self.get_object(request, pk)
         form = self.make_form(request, deployment)
-        if form.is_valid():
-            try:
-                workflow.reschedule(
-                    deployment,
-                    form.cleaned_data["starts_on"],
-                    form.cleaned_data["ends_on"],
-                    by=request.user,
-                )
-            except workflow.WorkflowError as error:
-                show_refusal(form, error)
-            else:
-                messages.success(request, _("Saved: %(obj)s") % {"obj": deployment})
-                return HttpResponseRedirect(deployment.get_absolute_url())
+        saved = False
+        # The version check and reschedule's own lock and write are one transaction.
+        with transaction.atomic():
+            conflict = self.check_version(request, deployment)
+            if conflict is None and form.is_valid():
+                try:
+                    workflow.reschedule(
+                        deployment,
+                        form.cleaned_data["starts_on"],
+                        form.cleaned_data["ends_on"],
+                        by=request.user,
+                    )
+                except workflow.WorkflowError as error:
+                    show_refusal(form, error)
+                else:
+                    saved = True
+        if conflict is not None:
+            versions.keep_their_changes(conflict, [(form, deployment)])
+        if saved:
+            messages.success(request, _("Saved: %(obj)s") % {"obj": deployment})
+            return HttpResponseRedirect(deployment.get_absolute_url())
         return self.render_form(request, form, deployment)  # type: ignore[arg-type]
 
 

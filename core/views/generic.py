@@ -18,12 +18,15 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig, Table
 from django_tables2.export import TableExport
 
+from core import versions
 from core.exports import neutralise_formulas
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -120,8 +123,58 @@ class ObjectDetailView(LoginRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
-class ObjectEditView(LoginRequiredMixin, View):
-    """Create (no pk) or change (pk) one record through a ModelForm that knows the user."""
+class VersionedEdit:
+    """The version an edit page's form carries, and the refusal of a save over a newer one.
+
+    Shared by every page that changes existing records (see core.versions): the generic edit
+    view, the position with its languages, a run's results grid. A page that edits more than
+    one record overrides `versioned_records` and `history_of`.
+    """
+
+    request: HttpRequest
+    # Set by a POST: the token the form shown again carries, and the conflict it explains.
+    shown_version: versions.Token | None = None
+    conflict: versions.Conflict | None = None
+    # A page of many rows (a results grid) names the row of each change, even of one row.
+    names_records = False
+
+    def versioned_records(self, instance: Model, lock: bool = False) -> list[Model]:
+        """The records whose versions the form carries; read again and locked when `lock`."""
+        return [versions.lock(instance) if lock else instance]
+
+    def history_of(self, instance: Model) -> list[QuerySet]:
+        """The historical records that explain a conflict, narrowed to what the page edits."""
+        return [instance.history.all()]  # type: ignore[attr-defined]
+
+    def check_version(self, request: HttpRequest, instance: Model) -> versions.Conflict | None:
+        """Refuse a save over a newer version: call inside the saving transaction, first.
+
+        The rows stay locked until the transaction ends, so between this comparison and the
+        write nobody else can save them.
+        """
+        posted = versions.Token.posted(request.POST)
+        records = self.versioned_records(instance, lock=True)
+        self.conflict = versions.conflict(posted, records, self.history_of(instance))
+        # A form refused for its own errors keeps the version it was loaded from.
+        self.shown_version = self.conflict.token if self.conflict else posted
+        return self.conflict
+
+    def version_context(self, request: HttpRequest, instance: Model) -> dict[str, Any]:
+        """The token and the conflict for the template (core/_version.html); none to add."""
+        if instance.pk is None:
+            return {"version": None, "conflict": None}
+        token = self.shown_version or versions.Token.of(self.versioned_records(instance))
+        explained = (
+            describe_conflict(request, self.conflict, self.names_records) if self.conflict else None
+        )
+        return {"version": token, "conflict": explained}
+
+
+class ObjectEditView(VersionedEdit, LoginRequiredMixin, View):
+    """Create (no pk) or change (pk) one record through a ModelForm that knows the user.
+
+    A change is saved only over the version the form was loaded from (VersionedEdit).
+    """
 
     queryset: QuerySet
     form_class: type[ModelForm]
@@ -161,11 +214,16 @@ class ObjectEditView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         instance = self.get_object(request, pk)
         form = self.make_form(request, instance)
-        if not form.is_valid():
-            return self.render_form(request, form, instance)
         created = instance.pk is None
+        saved = None
         with transaction.atomic():
-            saved = form.save()
+            conflict = None if created else self.check_version(request, instance)
+            if conflict is None and form.is_valid():
+                saved = form.save()
+        if conflict is not None:
+            versions.keep_their_changes(conflict, [(form, instance)])
+        if saved is None:
+            return self.render_form(request, form, instance)
         verb = _("Created") if created else _("Saved")
         messages.success(request, f"{verb}: {saved}")
         return HttpResponseRedirect(safe_return_url(request) or saved.get_absolute_url())
@@ -176,6 +234,7 @@ class ObjectEditView(LoginRequiredMixin, View):
             "object": instance,
             "model_meta": instance._meta,
             "return_url": request.GET.get("return_url", ""),
+            **self.version_context(request, instance),
             **self.get_extra_context(request, instance),
         }
         return render(request, self.template_name, context)
@@ -267,3 +326,59 @@ def display_value(field: Any, value: Any) -> str:
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related else f"#{value}"
     return str(value)
+
+
+def describe_conflict(
+    request: HttpRequest, conflict: versions.Conflict, names_records: bool = False
+) -> dict[str, Any]:
+    """The conflict in words: who saved, when, and each field's value now and when loaded."""
+    if conflict.missing:
+        return {
+            "summary": _(
+                "This form did not say which version of the record it was opened from, so "
+                "it was not saved: the record may have changed since."
+            ),
+            "lines": [],
+        }
+    if not conflict.changes:
+        return {
+            "summary": _("Someone else saved this record after you opened this page."),
+            "lines": [],
+        }
+    people = list(dict.fromkeys(p for change in conflict.changes for p in change.by))
+    latest = max((change.at for change in conflict.changes if change.at), default=timezone.now())
+    several = names_records or len({change.label for change in conflict.changes}) > 1
+    lines = []
+    for change in conflict.changes:
+        prefix = f"{change.label}: " if several or change.kind != versions.CHANGED else ""
+        if change.kind == versions.ADDED:
+            lines.append(_("%(record)s was added.") % {"record": change.label})
+        elif change.kind == versions.REMOVED:
+            lines.append(_("%(record)s was removed.") % {"record": change.label})
+        for item in change.fields:
+            label = str(getattr(item.field, "verbose_name", item.field.name))
+            lines.append(
+                prefix
+                + _("%(field)s is now “%(now)s” (when you opened the page: “%(then)s”).")
+                % {
+                    "field": label[:1].upper() + label[1:],
+                    "now": display_value(item.field, item.now),
+                    "then": display_value(item.field, item.then),
+                }
+            )
+    return {
+        "summary": _("%(who)s saved a change on %(when)s, after you opened this page.")
+        % {
+            "who": ", ".join(who_saved(request, person) for person in people),
+            "when": date_format(timezone.localtime(latest), "DATETIME_FORMAT"),
+        },
+        "lines": lines,
+    }
+
+
+def who_saved(request: HttpRequest, person: Any) -> str:
+    if person is None:
+        return _("Someone (not recorded)")
+    if person.pk == request.user.pk:
+        return _("You (in another window)")
+    return person.get_full_name() or person.get_username()

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 
-from core import roles, testing
+from core import roles, testing, versions
 from deployments import workflow
 from deployments.models import Authority, Deployment, State, Transition
 
@@ -236,7 +236,8 @@ def test_a_planner_changes_the_dates_through_the_edit_page(client, planner, nomi
     url = f"{nominated.get_absolute_url()}edit/"
 
     assert 'value="2022-04-27"' in client.get(url).content.decode()
-    response = client.post(url, {"starts_on": "2022-05-01", "ends_on": "2023-05-01"})
+    dates = {"starts_on": "2022-05-01", "ends_on": "2023-05-01"}
+    response = client.post(url, {**dates, **versions.form_fields(nominated)})
 
     assert response.status_code == 302
     nominated.refresh_from_db()
@@ -250,7 +251,8 @@ def test_the_edit_page_refuses_dates_outside_the_rotation(client, planner, nomin
     client.force_login(planner)
 
     response = client.post(
-        f"{nominated.get_absolute_url()}edit/", {"starts_on": "2022-01-01", "ends_on": "2023-05-01"}
+        f"{nominated.get_absolute_url()}edit/",
+        {"starts_on": "2022-01-01", "ends_on": "2023-05-01", **versions.form_fields(nominated)},
     )
 
     assert response.status_code == 200

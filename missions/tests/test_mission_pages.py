@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from core import roles, testing
+from core import roles, testing, versions
 from missions.models import Location, Mission
 
 
@@ -136,7 +136,8 @@ def test_a_planner_renames_and_deletes_a_location(client, planner):
     location = Location.objects.create(mission=mission, name="Bentu")
     client.force_login(planner)
     response = client.post(
-        f"/missions/locations/{location.pk}/edit/", {"mission": mission.pk, "name": "Bentiu"}
+        f"/missions/locations/{location.pk}/edit/",
+        {"mission": mission.pk, "name": "Bentiu", **versions.form_fields(location)},
     )
     assert response.status_code == 302
     location.refresh_from_db()

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from core import testing
+from core import testing, versions
 from people.models import LanguageTestResult, Passport, PersonLanguage
 
 
@@ -75,7 +75,8 @@ def test_it_edits_and_deletes_a_passport(client, huong, personnel_officer):
     client.force_login(personnel_officer)
     edit = f"/people/{huong.pk}/passports/{passport.pk}/edit/"
     assert client.get(edit).status_code == 200
-    response = client.post(edit, {"number": "C2", "kind": "ordinary", "expires_on": "2031-01-01"})
+    data = {"number": "C2", "kind": "ordinary", "expires_on": "2031-01-01"}
+    response = client.post(edit, {**data, **versions.form_fields(passport)})
     assert response.url == f"/people/{huong.pk}/"
     passport.refresh_from_db()
     assert (passport.number, passport.kind) == ("C2", "ordinary")
@@ -91,7 +92,12 @@ def test_it_records_who_changed_a_document(client, huong, personnel_officer):
     client.force_login(personnel_officer)
     client.post(
         f"/people/{huong.pk}/passports/{passport.pk}/edit/",
-        {"number": "C2", "kind": "official", "expires_on": "2030-01-01"},
+        {
+            "number": "C2",
+            "kind": "official",
+            "expires_on": "2030-01-01",
+            **versions.form_fields(passport),
+        },
     )
     history = client.get(f"/people/{huong.pk}/passports/{passport.pk}/history/")
     text = history.content.decode()

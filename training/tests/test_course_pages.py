@@ -4,11 +4,14 @@ import datetime
 
 import pytest
 
+from core import versions
 from training.models import Course, CourseRun, Enrolment
 
 
 def course_form(course, **changes):
+    """The edit form of `course` as loaded now, with `changes` typed in."""
     values = {
+        **versions.form_fields(course),
         "code": course.code,
         "title": course.title,
         "kind": course.kind,

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from core import testing
+from core import testing, versions
 from training.models import Course, CourseRun, Enrolment
 from training.tests.builders import trainees
 
@@ -14,8 +14,9 @@ RUN_PAGE_QUERIES = 12
 
 
 def grid_data(enrolments, **rows):
-    """A POST of the whole grid; `rows` maps an index to the fields changed on that row."""
+    """A POST of the whole grid as loaded now; `rows` maps an index to the fields changed."""
     data = {
+        **versions.form_fields(*enrolments),
         "results-TOTAL_FORMS": str(len(enrolments)),
         "results-INITIAL_FORMS": str(len(enrolments)),
         "results-MIN_NUM_FORMS": "0",

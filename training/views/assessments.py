@@ -6,12 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import versions
 from core.views import generic
 from people.models import Person
 from training.filtersets import AssessmentFilterSet
@@ -72,22 +74,27 @@ class AssessmentEditView(generic.ObjectEditView):
         if instance.person_id is None:
             return self.choose_person(request)
         form = self.make_form(request, instance)
-        if form.is_valid():
-            try:
-                saved = form.record()
-            except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
-            else:
-                outcome = _("passed") if saved.passed else _("failed")
-                messages.success(
-                    request,
-                    _("%(assessment)s recorded for %(person)s: %(outcome)s.")
-                    % {"assessment": saved, "person": saved.person, "outcome": outcome},
-                )
-                target = generic.safe_return_url(request) or saved.person.get_absolute_url()
-                return HttpResponseRedirect(target)
+        saved = None
+        with transaction.atomic():
+            conflict = self.check_version(request, instance) if instance.pk else None
+            if conflict is None and form.is_valid():
+                try:
+                    saved = form.record()
+                except ValidationError as error:
+                    for field, problems in error.message_dict.items():
+                        for problem in problems:
+                            form.add_error(field if field in form.fields else None, problem)
+        if conflict is not None:
+            versions.keep_their_changes(conflict, [(form, instance)])
+        if saved is not None:
+            outcome = _("passed") if saved.passed else _("failed")
+            messages.success(
+                request,
+                _("%(assessment)s recorded for %(person)s: %(outcome)s.")
+                % {"assessment": saved, "person": saved.person, "outcome": outcome},
+            )
+            target = generic.safe_return_url(request) or saved.person.get_absolute_url()
+            return HttpResponseRedirect(target)
         return self.render_form(request, form, instance)
 
     def choose_person(self, request: HttpRequest) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
+from core import versions
 from core.views import generic
 from people.models import Person
 from training import runs
@@ -65,13 +66,20 @@ def run_context(
     can_change: bool,
     formset: BaseModelFormSet | None = None,
     foreign_form: ForeignTraineeForm | None = None,
+    version: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What the run's page shows: facts, places, the grid (editable or not), the add panel."""
+    """What the run's page shows: facts, places, the grid (editable or not), the add panel.
+
+    `version` is the grid's (see ResultsView) when a refused save shows the grid again.
+    """
     user = request.user
     editable = can_change and user.has_perm("training.change_enrolment")
     if editable:
+        fresh = formset is None
         formset = formset or make_formset(request, run)
         rows = [form.instance for form in formset.forms]
+        if fresh:  # the grid's version, from the rows just read: the results form carries it
+            version = {"version": versions.Token.of(rows), "conflict": None}
     else:
         formset = None
         rows = list(grid_rows(user, run, "view"))
@@ -102,6 +110,7 @@ def run_context(
         "foreign_form": foreign_form or (ForeignTraineeForm() if can_add else None),
         "can_issue": editable and run.ends_on <= timezone.localdate(),
         "instructors": [line for line in run.instructors.splitlines() if line.strip()],
+        **(version or {"version": None, "conflict": None}),
     }
 
 
@@ -166,18 +175,44 @@ class CourseRunHistoryView(generic.ObjectHistoryView):
     queryset = course_runs
 
 
-class ResultsView(LoginRequiredMixin, View):
-    """Save the whole grid in one transaction: every row, or (with any error) none."""
+class ResultsView(generic.VersionedEdit, LoginRequiredMixin, View):
+    """Save the whole grid in one transaction: every row, or (with any error) none.
+
+    The grid's version covers every row the officer may change: a result saved by someone
+    else since the page was loaded refuses the save, which would write the old value back.
+    """
+
+    names_records = True
+
+    def versioned_records(self, instance: Any, lock: bool = False) -> list[Any]:
+        rows = Enrolment.objects.restrict(self.request.user, "change").filter(run=instance)
+        if lock:
+            runs.lock_run(instance.pk)  # as adding trainees and numbering certificates do
+            rows = rows.select_for_update(of=("self",))
+        return list(rows.order_by("pk"))
+
+    def history_of(self, instance: Any) -> list[QuerySet]:
+        # Only the rows the officer may change now: another organisation's trainee stays unnamed.
+        ids = [row.pk for row in self.versioned_records(instance)]
+        return [Enrolment.history.filter(run_id=instance.pk, id__in=ids)]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = get_run(request, pk, "change")
         require(request, "training.change_enrolment")
         formset = make_formset(request, run, request.POST)
-        if not formset.is_valid():
-            messages.error(request, _("Nothing was saved: correct the rows marked below."))
-            return render_run_page(request, run, formset=formset)
         with transaction.atomic():
-            formset.save()
+            conflict = self.check_version(request, run)
+            valid = conflict is None and formset.is_valid()
+            if valid:
+                formset.save()
+        if conflict is not None:
+            rows = [(row, row.instance) for row in formset.forms if row.instance.pk]
+            versions.keep_their_changes(conflict, rows)
+        if not valid:
+            if conflict is None:
+                messages.error(request, _("Nothing was saved: correct the rows marked below."))
+            version = self.version_context(request, run)
+            return render_run_page(request, run, formset=formset, version=version)
         changed = len(formset.changed_objects) + len(formset.deleted_objects)
         messages.success(
             request,

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from core import testing
+from core import testing, versions
 from missions.models import Location
 from units.models import Position, Rotation
 
@@ -191,6 +191,7 @@ def test_a_planner_records_the_second_flight_and_keeps_the_positions(client, pla
         second_departure="2022-05-10",
         target_strength=3,
     )
+    data.update(versions.form_fields(rotation))
     response = client.post(f"/units/rotations/{rotation.pk}/edit/", data)
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
@@ -423,7 +424,8 @@ def test_a_planner_edits_and_deletes_a_position(client, planner, mod):
     rotation = testing.rotation(mod["hospital"])
     third = rotation.positions.get(number=3)
     client.force_login(planner)
-    client.post(f"/units/positions/{third.pk}/edit/", position_data(number=3, role="Driver"))
+    data = {**position_data(number=3, role="Driver"), **versions.form_fields(third)}
+    client.post(f"/units/positions/{third.pk}/edit/", data)
     third.refresh_from_db()
     assert third.role == "Driver"
     response = client.post(f"/units/positions/{third.pk}/delete/")

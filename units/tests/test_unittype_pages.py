@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from core import testing
+from core import testing, versions
 from units.models import UnitType, UnitTypePosition
 
 
@@ -187,6 +187,7 @@ def test_a_planner_edits_a_row_and_drops_a_language(client, planner, hospital_ty
                 "languages-0-language": requirement.language_id,
                 "languages-0-level": 4,
                 "languages-0-DELETE": "on",
+                **versions.form_fields(surgeons, requirement),
             },
         ),
     )

@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import versions
 from core.views import generic
 from units.forms import (
     PositionForm,
@@ -29,8 +30,12 @@ from units.forms import (
 from units.models import Position, Rotation, UnitType, UnitTypePosition
 
 
-class PositionWithLanguagesEditView(LoginRequiredMixin, View):
-    """Create (with the parent's pk) or change (with the position's pk) one position."""
+class PositionWithLanguagesEditView(generic.VersionedEdit, LoginRequiredMixin, View):
+    """Create (with the parent's pk) or change (with the position's pk) one position.
+
+    The form's version covers the position and its language rows: a language added, changed
+    or removed by someone else meanwhile refuses the save as a change of the position does.
+    """
 
     model: type[Model]
     parent_model: type[Model]
@@ -57,6 +62,20 @@ class PositionWithLanguagesEditView(LoginRequiredMixin, View):
         self.prefill(instance)
         return instance
 
+    def versioned_records(self, instance: Model, lock: bool = False) -> list[Model]:
+        rows = self.formset_class.model._base_manager.filter(
+            **{self.formset_class.fk.name: instance}
+        ).order_by("pk")
+        if lock:
+            return [versions.lock(instance), *rows.select_for_update()]
+        return [instance, *rows]
+
+    def history_of(self, instance: Model) -> list[QuerySet]:
+        rows = self.formset_class.model.history.filter(
+            **{f"{self.formset_class.fk.name}_id": instance.pk}
+        )
+        return [instance.history.all(), rows]  # type: ignore[attr-defined]
+
     def get(
         self, request: HttpRequest, pk: int | None = None, parent_pk: int | None = None
     ) -> HttpResponse:
@@ -74,13 +93,19 @@ class PositionWithLanguagesEditView(LoginRequiredMixin, View):
         formset = self.formset_class(
             request.POST, instance=instance, form_kwargs={"user": request.user}
         )
-        # Both are validated before anything is written: a bad language row changes nothing.
-        if not (form.is_valid() and formset.is_valid()):
-            return self.render_page(request, instance, form, formset)
+        saved = None
         with transaction.atomic():
-            saved = form.save()
-            formset.instance = saved
-            formset.save()
+            conflict = None if created else self.check_version(request, instance)
+            # Both are validated before anything is written: a bad language row changes nothing.
+            if conflict is None and form.is_valid() and formset.is_valid():
+                saved = form.save()
+                formset.instance = saved
+                formset.save()
+        if conflict is not None:
+            rows = [(row, row.instance) for row in formset.forms if row.instance.pk]
+            versions.keep_their_changes(conflict, [(form, instance), *rows])
+        if saved is None:
+            return self.render_page(request, instance, form, formset)
         verb = _("Created") if created else _("Saved")
         messages.success(request, f"{verb}: {saved}")
         return HttpResponseRedirect(saved.get_absolute_url())
@@ -97,6 +122,7 @@ class PositionWithLanguagesEditView(LoginRequiredMixin, View):
                 "model_meta": instance._meta,
                 "form": form,
                 "formset": formset,
+                **self.version_context(request, instance),
             },
         )
 
