@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.signals import bulk_written
+from core.versions import version_of
+from people.imports.plan import changes_since
 from people.imports.validate import CREATE, UPDATE, Plan
 from people.models import DrivingLicence, MedicalClearance, Passport, Person, PersonLanguage
 
@@ -31,6 +33,17 @@ class Conflict(Exception):
     """The register changed between the check and the write; nothing was written."""
 
 
+class Stale(Conflict):
+    """The register changed since the preview the user approved; nothing was written.
+
+    `changes` says, row by row, what differs (people.imports.plan.changes_since).
+    """
+
+    def __init__(self, changes: list[str]) -> None:
+        super().__init__(" ".join(changes))
+        self.changes = changes
+
+
 @dataclass(frozen=True)
 class Result:
     created: int
@@ -39,8 +52,18 @@ class Result:
     documents: int
 
 
-def apply(plan: Plan, user: Any, progress: Progress | None = None) -> Result:
-    """Write `plan` (checked, with no problem) as `user`, all of it or nothing."""
+def apply(
+    plan: Plan,
+    user: Any,
+    progress: Progress | None = None,
+    previewed: list[dict[str, Any]] | None = None,
+) -> Result:
+    """Write `plan` (checked, with no problem) as `user`, all of it or nothing.
+
+    With `previewed` (the `basis` of the preview the user approved), nothing is written and
+    `Stale` is raised when the plan would not write what that preview showed, over the same
+    records: a person added or changed since, by anyone.
+    """
     if plan.problems:
         raise ValueError("A plan with problems cannot be applied.")
     report = progress or (lambda phase, done, total: None)
@@ -48,6 +71,10 @@ def apply(plan: Plan, user: Any, progress: Progress | None = None) -> Result:
     writer = Writer(user, reason, report, total=work(plan))
     try:
         with transaction.atomic():
+            if previewed is not None:
+                changes = changes_since(previewed, plan) or lock_updated(plan)
+                if changes:
+                    raise Stale(changes)
             writer.create(Person, [row.person for row in plan.rows if row.action == CREATE])
             updated = [row for row in plan.rows if row.action == UPDATE and row.person_fields]
             now = timezone.now()
@@ -73,6 +100,29 @@ def apply(plan: Plan, user: Any, progress: Progress | None = None) -> Result:
             )
         ) from error
     return Result(plan.created, plan.updated, plan.unchanged, plan.documents)
+
+
+def lock_updated(plan: Plan) -> list[str]:
+    """Lock the people the plan updates until the write; those changed since the check.
+
+    The check read them without a lock: anyone saving one of them since then would have
+    their change overwritten by the import's values.
+    """
+    rows = {row.person.pk: row for row in plan.rows if row.action == UPDATE}
+    ids = sorted(rows)
+    changed = []
+    for start in range(0, len(ids), BATCH):
+        locked = Person.objects.select_for_update().filter(pk__in=ids[start : start + BATCH])
+        now = {person.pk: version_of(person) for person in locked}
+        changed += [pk for pk in ids[start : start + BATCH] if now.get(pk) != rows[pk].version]
+    return [
+        _(
+            "Row %(row)d: %(number)s was changed by someone else since the preview; check the new "
+            "preview and apply again."
+        )
+        % {"row": rows[pk].number, "number": rows[pk].person.service_number}
+        for pk in sorted(changed, key=lambda pk: rows[pk].number)
+    ]
 
 
 def work(plan: Plan) -> int:

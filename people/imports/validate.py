@@ -23,6 +23,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from core.models import Organisation
+from core.versions import version_of
 from people.imports import columns as cols
 from people.imports.columns import BY_KEY, Column
 from people.imports.documents import DocumentPlanning, Row, blank
@@ -320,6 +321,8 @@ class Checker(DocumentPlanning):
         else:
             person = existing
             before = {name: field_value(person, name) for name in PERSON_FIELDS}
+        # Taken before the row's values are set: the version of the person as stored.
+        version = None if existing is None else version_of(existing)
         skip = self.fill_person(row, person, existing is None)
         self.validate(row, person, PERSON_FIELD_COLUMNS, skip, exclude_related=True)
         changed = [
@@ -364,7 +367,9 @@ class Checker(DocumentPlanning):
             return
         labels = [PERSON_FIELD_COLUMNS[name].label for name in changed]
         labels += [describe(change) for change in documents]
-        self.plan.rows.append(RowPlan(row.number, person, action, changed, labels, documents))
+        self.plan.rows.append(
+            RowPlan(row.number, person, action, changed, labels, documents, version)
+        )
 
     def fill_person(self, row: Row, person: Person, new: bool) -> set[str]:
         """Set the person's fields from the row; the fields already found wrong are returned."""

@@ -9,6 +9,8 @@ Without JavaScript the same form posts normally and the page simply arrives when
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +25,8 @@ from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
 from people.imports import template, uploads
-from people.imports.apply import Conflict, apply
+from people.imports.apply import Conflict, Stale, apply
+from people.imports.plan import basis
 from people.imports.readers import MAX_BYTES, MAX_ROWS, megabytes, too_large
 from people.imports.validate import Plan, Problem, check
 
@@ -55,28 +58,48 @@ class ImportView(ImportPermission, View):
             upload = uploads.Upload.save(token, request.user, uploaded)
             upload.start()
             plan = check(upload.path, upload.name, request.user, upload.report)
-            if not plan.ok:
+            if plan.ok:
+                keep_basis(token, plan)
+            else:
                 upload.discard()
+                forget_basis(token)
         return render_page(request, token, plan)
 
 
 class ImportApplyView(ImportPermission, View):
-    """Check the uploaded file again and write it, in one transaction."""
+    """Check the uploaded file again and write it, in one transaction.
+
+    Only what the preview showed is written: when the register changed since (a person it
+    called new was added, one it would update was changed), nothing is, and the user gets
+    the new preview with what changed, to apply again knowingly.
+    """
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         upload = uploads.Upload.find(token, request.user)
         if upload is None:
             raise Http404(_("This upload is gone; upload the file again."))
+        previewed = kept_basis(token)
         upload.start()
         try:
             with transaction.atomic():
                 plan = check(upload.path, upload.name, request.user, upload.report)
                 if not plan.ok:
                     return render_page(request, token, plan)
-                result = apply(plan, request.user, upload.report)
+                if previewed is None:  # no preview to hold the file to: show one first
+                    plan.changed_since = [
+                        _("The preview of this file is gone; check this one and apply again.")
+                    ]
+                    keep_basis(token, plan)
+                    return render_page(request, token, plan)
+                result = apply(plan, request.user, upload.report, previewed=previewed)
+        except Stale as error:
+            plan.changed_since = error.changes
+            keep_basis(token, plan)
+            return render_page(request, token, plan)
         except Conflict as error:
             return render_page(request, token, refused(str(error), upload.name))
         upload.discard()
+        forget_basis(token)
         messages.success(
             request,
             _(
@@ -126,6 +149,26 @@ class ImportTemplateView(ImportPermission, View):
         response = HttpResponse(build(request.user), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="people-import.{fmt}"'
         return response
+
+
+def basis_path(token: str) -> Path:
+    """Where the preview's basis waits for "Apply", beside the upload (same token, same age)."""
+    return uploads.folder() / f"{token}.basis"
+
+
+def keep_basis(token: str, plan: Plan) -> None:
+    uploads.write_json(basis_path(token), {"rows": basis(plan)})
+
+
+def kept_basis(token: str) -> list[dict[str, Any]] | None:
+    try:
+        return json.loads(basis_path(token).read_text())["rows"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget_basis(token: str) -> None:
+    basis_path(token).unlink(missing_ok=True)
 
 
 def refused(message: str, name: str = "") -> Plan:

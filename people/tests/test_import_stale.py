@@ -1,0 +1,170 @@
+"""Apply writes only what the preview showed: a register changed since refuses, and re-previews."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core import testing
+from people.imports.apply import Stale, apply
+from people.imports.plan import basis
+from people.imports.testing import table, xlsx_bytes
+from people.imports.validate import check
+from people.models import Passport, Person
+
+TOKEN = "fedcba9876543210fedcba9876543210"
+APPLY = f"/people/import/{TOKEN}/apply/"
+
+
+@pytest.fixture(autouse=True)
+def upload_folder(settings, tmp_path):
+    settings.PEOPLE_IMPORT_DIR = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
+def catalogue(db):
+    return {
+        "captain": testing.rank("army", "Captain", 12),
+        "major": testing.rank("army", "Major", 13),
+    }
+
+
+def row(**extra):
+    values = {
+        "organisation": "H175",
+        "service_number": "QD0001",
+        "full_name": "Nguyễn Thị Hương",
+        "sex": "F",
+        "date_of_birth": "1990-05-17",
+        "service": "Army",
+        "rank": "Captain",
+    }
+    values.update(extra)
+    return values
+
+
+def preview(client, *rows):
+    file = SimpleUploadedFile("people.xlsx", xlsx_bytes(table(list(rows))))
+    page = client.post("/people/import/", {"token": TOKEN, "file": file})
+    assert page.status_code == 200 and APPLY in page.content.decode()
+    return page.content.decode()
+
+
+def count(html, action):
+    return html.split(f'data-testid="count-{action}">')[1].split("<")[0]
+
+
+def test_a_person_added_since_the_preview_is_not_overwritten_and_the_new_preview_says_so(
+    client, mod, personnel_officer, catalogue
+):
+    client.force_login(personnel_officer)
+    html = preview(client, row(service_number="QD0000", full_name="Trần Văn Bình"), row())
+    assert count(html, "create") == "2"
+    # Meanwhile someone records QD0001, whom the preview called new.
+    theirs = testing.person(mod["hospital"], "Their Hương", service_number="QD0001", sex="F")
+
+    refused = client.post(APPLY).content.decode()
+
+    assert (
+        "Row 3: QD0001 was added by someone else since the preview; check the new preview and "
+        "apply again." in refused
+    )
+    assert 'data-testid="import-changed"' in refused
+    assert count(refused, "create") == "1" and count(refused, "update") == "1"
+    assert not Person.objects.filter(service_number="QD0000").exists()  # nothing was written
+    theirs.refresh_from_db()
+    assert theirs.full_name == "Their Hương"
+    # Applying the new preview writes it, knowingly over their record.
+    assert client.post(APPLY).status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.full_name == "Nguyễn Thị Hương"
+    assert Person.objects.filter(service_number="QD0000").exists()
+
+
+def test_a_person_changed_since_the_preview_refuses_the_update(
+    client, mod, personnel_officer, catalogue
+):
+    person = testing.person(mod["hospital"], "Nguyễn Thị Hương", service_number="QD0001", sex="F")
+    client.force_login(personnel_officer)
+    html = preview(client, row(rank="Major"))
+    assert count(html, "update") == "1"
+    person.phone = "0912 345 678"  # someone else's change, of another field
+    person.save()
+
+    refused = client.post(APPLY).content.decode()
+
+    assert "Row 2: QD0001 was changed by someone else since the preview" in refused
+    person.refresh_from_db()
+    assert person.rank is None and person.phone == "0912 345 678"
+    assert client.post(APPLY).status_code == 302
+    person.refresh_from_db()
+    assert person.rank == catalogue["major"] and person.phone == "0912 345 678"
+
+
+def test_a_person_deleted_since_the_preview_is_not_recreated_unseen(
+    client, mod, personnel_officer, catalogue
+):
+    person = testing.person(mod["hospital"], "Nguyễn Thị Hương", service_number="QD0001", sex="F")
+    client.force_login(personnel_officer)
+    preview(client, row(rank="Major"))
+    person.delete()
+
+    refused = client.post(APPLY).content.decode()
+
+    assert "Row 2: QD0001 was deleted by someone else since the preview" in refused
+    assert not Person.objects.exists()
+
+
+def test_a_document_added_since_the_preview_refuses_too(client, mod, personnel_officer, catalogue):
+    person = testing.person(mod["hospital"], "Nguyễn Thị Hương", service_number="QD0001", sex="F")
+    client.force_login(personnel_officer)
+    preview(client, row(rank="Captain", passport_number="C0001", passport_expires="2031-03-01"))
+    Passport.objects.create(person=person, number="C0001", expires_on=datetime.date(2030, 1, 1))
+
+    refused = client.post(APPLY).content.decode()
+
+    assert "Row 2: the documents of QD0001 were changed by someone else" in refused
+    assert Passport.objects.get().expires_on == datetime.date(2030, 1, 1)
+
+
+def test_an_unchanged_register_applies_at_once(client, mod, personnel_officer, catalogue):
+    client.force_login(personnel_officer)
+    preview(client, row())
+    assert client.post(APPLY).status_code == 302
+    assert Person.objects.get().full_name == "Nguyễn Thị Hương"
+
+
+def test_without_a_kept_preview_apply_shows_one_first(
+    client, mod, personnel_officer, catalogue, upload_folder
+):
+    client.force_login(personnel_officer)
+    preview(client, row())
+    (upload_folder / f"{TOKEN}.basis").unlink()
+
+    shown = client.post(APPLY).content.decode()
+
+    assert "The preview of this file is gone" in shown
+    assert not Person.objects.exists()
+    assert client.post(APPLY).status_code == 302
+
+
+def test_apply_refuses_a_person_changed_between_the_check_and_the_write(
+    mod, personnel_officer, catalogue, tmp_path
+):
+    person = testing.person(mod["hospital"], "Nguyễn Thị Hương", service_number="QD0001", sex="F")
+    path = tmp_path / "people.xlsx"
+    path.write_bytes(xlsx_bytes(table([row(rank="Major")])))
+    plan = check(path, "people.xlsx", personnel_officer)
+    previewed = basis(plan)
+    Person.objects.filter(pk=person.pk).update(phone="0912 345 678")  # after the check's read
+
+    with pytest.raises(Stale) as refused:
+        apply(plan, personnel_officer, previewed=previewed)
+
+    assert refused.value.changes == [
+        "Row 2: QD0001 was changed by someone else since the preview; check the new preview "
+        "and apply again."
+    ]
+    person.refresh_from_db()
+    assert person.rank is None
