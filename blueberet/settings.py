@@ -92,6 +92,11 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     # API tokens hashed at rest and expiring (core/tokens.py).
     "knox",
+    # One-time codes after the password: authenticator apps (TOTP) and recovery codes
+    # (core/second_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     # Swagger UI from the package itself: no CDN on a closed network.
     "drf_spectacular_sidecar",
@@ -118,9 +123,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a one-time code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out a session idle for SESSION_IDLE_TIMEOUT or older than SESSION_COOKIE_AGE.
     "core.sessions.SessionTimeoutMiddleware",
+    # Sends a user whose role must use a one-time code to set one up before anything else.
+    "core.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records the signed-in user on every audit-history entry made during a request.
@@ -236,6 +245,18 @@ AXES_ENABLE_ADMIN = False
 # How long the access log keeps its entries (core/access_log.py); `manage.py purge_access_log`
 # removes older ones (run it daily).
 ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", "730")
+
+# --- Sign-in: one-time codes (django-otp, docs/security.md) -----------------------------------
+# The roles whose users must sign in with a code from an authenticator app, by name, comma
+# separated ("Administrator,Approver"; a superuser counts as an Administrator). Empty by
+# default, so that the demo and the tests sign in with a password alone; anyone may still turn
+# it on for himself on his account page.
+OTP_REQUIRED_ROLES = [r.strip() for r in os.getenv("OTP_REQUIRED_ROLES", "").split(",")]
+OTP_REQUIRED_ROLES = [r for r in OTP_REQUIRED_ROLES if r]
+# The name authenticator apps show next to the code: which installation it is for.
+OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Blue Beret")
+# The QR code and the secret are shown to their user only, never in an admin page.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

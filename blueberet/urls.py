@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core.urls import home_urlpatterns
-from core.views import account
+from core.views import account, two_step
 
 urlpatterns = [
     *home_urlpatterns,
@@ -20,6 +20,7 @@ urlpatterns = [
     # The language switch (Django's set_language view): English or Vietnamese.
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", account.SignInView.as_view(), name="login"),
+    path("login/code/", two_step.SignInCodeView.as_view(), name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("core.account_urls")),
     # One sign-in page for the whole site: the admin's own would skip the lockout page and the

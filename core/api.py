@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import tokens
+from core import second_factor, tokens
 from core.api_base import ScopedSerializer, ScopedViewSet
 from core.filtersets import OrganisationFilterSet
 from core.models import Organisation
@@ -88,7 +88,10 @@ class SignInTokenView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description="Wrong user name or password."),
-            403: OpenApiResponse(description="This user may have no more tokens now."),
+            403: OpenApiResponse(
+                description="No token for a password alone (the account uses one-time codes), "
+                "or no more tokens for this user now."
+            ),
             429: OpenApiResponse(description="Locked out: too many failures; see Retry-After."),
         },
     )
@@ -107,6 +110,14 @@ class SignInTokenView(APIView):
                 raise exceptions.Throttled(wait=wait, detail=lockout_message(ends))
             refused = _("Unable to sign in with the user name and password given.")
             raise exceptions.ValidationError({"non_field_errors": [refused]})
+        if second_factor.must_use_totp(user) or second_factor.has_second_factor(user):
+            # A password alone is half of this user's sign-in: no token for it.
+            raise exceptions.PermissionDenied(
+                _(
+                    "This account signs in with a one-time code: sign in on the site with it "
+                    "and make a token on your account page."
+                )
+            )
         clear_account_failures(user.get_username())
         return _issued(user, status.HTTP_200_OK)
 
@@ -137,6 +148,10 @@ class MyTokenView(APIView):
 
     @extend_schema(request=None, responses={201: TokenSerializer})
     def post(self, request: Request) -> Response:
+        if not second_factor.may_get_token(request):
+            raise exceptions.PermissionDenied(
+                _("This account signs in with a one-time code: make tokens from a session with it.")
+            )
         return _issued(request.user)
 
     @extend_schema(responses={204: None})

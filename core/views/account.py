@@ -15,14 +15,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from core import tokens
+from core import second_factor, tokens
 from core.signin import lock_ends, lockout_message
 
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in page, which says when to try again once the account is locked out."""
+    """Django's sign-in page, which says when to try again once the account is locked out.
+
+    A user with an authenticator app is not signed in yet when his password is right: the
+    code page (core/views/two_step.py) signs him in once the code is right too.
+    """
 
     template_name = "registration/login.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if second_factor.has_second_factor(user):
+            second_factor.begin(self.request, user, self.get_success_url())
+            return redirect("login_code")
+        return super().form_valid(form)
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)
@@ -77,6 +88,8 @@ class AccountView(LoginRequiredMixin, View):
                 for token in tokens.live_tokens(request.user)
             ],
             "token_hours": settings.API_TOKEN_TTL_HOURS,
+            "two_step": second_factor.has_second_factor(request.user),
+            "two_step_required": second_factor.must_use_totp(request.user),
             **extra,
         }
         return render(request, self.template_name, context)
@@ -96,6 +109,9 @@ class AccountView(LoginRequiredMixin, View):
         return redirect("account:index")
 
     def new_token(self, request: HttpRequest) -> HttpResponse:
+        if not second_factor.may_get_token(request):
+            messages.error(request, _("Sign in with your one-time code to make a token."))
+            return redirect("account:index")
         try:
             token, key = tokens.issue(request.user)
         except tokens.TooManyTokens:

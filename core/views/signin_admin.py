@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import signin
+from core import second_factor, signin
 
 
 class SignInSecurityView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """Current lockouts with an Unlock button, scoped to the administrator's organisations.
+    """Current lockouts with an Unlock button, and authenticator apps with a Reset button (a
+    lost phone), scoped to the administrator's organisations.
 
     Administrators hold auth.change_user; each sees only the users of his own organisations
     and below them (core.signin.users_in_scope), a superuser everyone and locked addresses too.
@@ -26,17 +27,25 @@ class SignInSecurityView(LoginRequiredMixin, PermissionRequiredMixin, View):
         context = {
             "title": _("Sign-in security"),
             "lockouts": signin.current_lockouts(request.user),
+            "devices": second_factor.devices_in_scope(request.user),
         }
         return render(request, self.template_name, context)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         username = request.POST.get("unlock", "")
         address = request.POST.get("unlock_address", "")
-        if username and signin.unlock_account(request.user, username):
+        lost_phone = request.POST.get("reset_two_step", "")
+        if lost_phone and second_factor.reset(request.user, lost_phone):
+            messages.success(
+                request,
+                _("%(name)s signs in with the password alone until a new app is set up.")
+                % {"name": lost_phone},
+            )
+        elif username and signin.unlock_account(request.user, username):
             messages.success(request, _("%(name)s may sign in again.") % {"name": username})
         elif address and signin.unlock_address(request.user, address):
             opened = _("Sign-in from %(address)s is open again.") % {"address": address}
             messages.success(request, opened)
         else:
-            messages.error(request, _("There was no lockout of yours to lift there."))
+            messages.error(request, _("There was nothing of yours to lift or reset there."))
         return redirect("account:signin_security")

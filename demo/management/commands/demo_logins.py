@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -26,6 +27,18 @@ class Command(BaseCommand):
             )
         }
         self.stdout.write(f"Blue Beret: {options['url']}")
+        required = settings.OTP_REQUIRED_ROLES
+        if required:
+            self.stdout.write(
+                f"One-time codes required for: {', '.join(required)} "
+                "(each such user sets up an authenticator app at the first sign-in)."
+            )
+        else:
+            # The demo signs in with passwords alone; say how to try the two-step sign-in.
+            self.stdout.write(
+                "Passwords alone sign in. To require one-time codes from some roles: "
+                'OTP_REQUIRED_ROLES="Administrator,Approver" make run'
+            )
         if not users:
             self.stdout.write("No demo users yet: run `manage.py load_demo`.")
             return
