@@ -87,9 +87,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "rest_framework",
-    # No longer used to sign in (knox below is): kept installed only while core/admin.py still
-    # registers its model; removing it later leaves its table behind, no migration needs it.
-    "rest_framework.authtoken",
     # API tokens hashed at rest and expiring (core/tokens.py).
     "knox",
     # One-time codes after the password: authenticator apps (TOTP) and recovery codes

@@ -89,14 +89,6 @@ def test_a_made_up_token_and_no_token_are_answered_401(viewer):
     assert anonymous["WWW-Authenticate"] == "Token"
 
 
-def test_a_key_of_the_old_plain_token_table_no_longer_signs_in(viewer):
-    from rest_framework.authtoken.models import Token
-
-    old = Token.objects.create(user=viewer)
-
-    assert script(old.key).get(ORGANISATIONS).status_code == 401
-
-
 def test_a_signed_in_user_lists_makes_and_revokes_all_their_tokens(viewer):
     session = browser(viewer)
     url = reverse("api:my-token")
