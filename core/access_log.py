@@ -28,7 +28,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from core import signin
-from core.models import AccessEvent, AccessKind, Membership
+from core.models import AccessEvent, AccessKind
+from core.querysets import granted_paths
 
 logger = logging.getLogger(__name__)
 
@@ -42,17 +43,19 @@ def client_address(request: HttpRequest | None) -> str | None:
     return (signin.client_address(request) or None) if request is not None else None
 
 
-def home_organisation(user: Any) -> Any:
-    """The user's highest granted organisation: whose administrators read their entries."""
+def home_organisation_id(user: Any) -> int | None:
+    """The user's highest granted organisation: whose administrators read their entries.
+
+    Read from the grants' tree paths ("/1/4/"), which the request has mostly read already to
+    scope its records: no query of its own.
+    """
     if user is None or not getattr(user, "pk", None):
         return None
-    grant = (
-        Membership.objects.filter(user_id=user.pk)
-        .select_related("organisation")
-        .order_by("organisation__path")
-        .first()
-    )
-    return grant.organisation if grant else None
+    paths = granted_paths(user)
+    if not paths:
+        return None
+    highest = min(paths, key=lambda path: (path.count("/"), path))
+    return int(highest.rstrip("/").rsplit("/", 1)[-1])
 
 
 def record(
@@ -77,7 +80,7 @@ def record(
         path=(request.get_full_path() if request is not None else "")[:PATH_LENGTH],
         rows=rows,
         address=client_address(request),
-        organisation=home_organisation(user),
+        organisation_id=home_organisation_id(user),
     )
 
 

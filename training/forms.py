@@ -128,6 +128,14 @@ class EnrolmentResultForm(BaseModelForm):
                 field.widget.attrs["class"] = f"{css} form-control-sm".strip()
             field.widget.attrs["aria-label"] = str(field.label)
 
+    def _post_clean(self) -> None:
+        # A row posted for a trainee the grid does not hold (removed meanwhile, or one the user
+        # may not change) has no record behind it: its id is refused, and the record's own
+        # checks, which need a run and a trainee, have nothing to check.
+        if self.instance.pk is None:
+            return
+        super()._post_clean()
+
 
 class BaseResultFormSet(BaseModelFormSet):
     def clean(self) -> None:

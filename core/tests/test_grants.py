@@ -128,3 +128,42 @@ def test_the_navigation_bar_names_every_role_the_user_holds(client, officer):
     text = client.get("/").content.decode()
     assert "Personnel officer" in text and "Viewer" in text
     assert roles.role_names(officer) == [roles.PERSONNEL_OFFICER, roles.VIEWER]
+
+
+def test_a_form_that_offers_too_much_still_cannot_save_outside_the_users_scope(
+    client, officer, people, engineers, monkeypatch
+):
+    from core.forms import BaseModelForm
+
+    # As if a form forgot to narrow its choices: the save itself is the last word.
+    monkeypatch.setattr(BaseModelForm, "limit_placement", lambda self, user: None)
+    client.force_login(officer)
+    form = client.get(reverse("people:person_add")).context["form"]
+    assert engineers in set(form.fields["organisation"].queryset)
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not name.startswith("_")
+    }
+    data.update(
+        organisation=engineers.pk,
+        service_number="SN-99",
+        full_name="Lê Văn Cường",
+        sex="M",
+        date_of_birth="1990-01-01",
+        service="army",
+        rank=testing.rank().pk,
+    )
+
+    refused = client.post(reverse("people:person_add"), data)
+
+    assert refused.status_code == 200
+    assert "You may not put this record there." in refused.content.decode()
+    assert not Person.objects.filter(service_number="SN-99").exists()
+
+
+def test_delete_is_offered_only_on_records_the_user_may_delete(client, officer, people):
+    client.force_login(officer)
+
+    assert client.get(people["own"].get_absolute_url()).context["can_delete"] is True
+    assert client.get(people["other"].get_absolute_url()).context["can_delete"] is False

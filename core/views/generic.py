@@ -113,11 +113,17 @@ class ObjectDetailView(LoginRequiredMixin, View):
         instance = self.get_object(request, pk)
         meta = instance._meta
         self.can_change = restricted(self.queryset, request, "change").filter(pk=pk).exists()
+        # Per record, as for changing: a Viewer of the ministry who deletes people of his own
+        # department is offered no Delete on the others.
+        can_delete = (
+            request.user.has_perm(f"{meta.app_label}.delete_{meta.model_name}")
+            and restricted(self.queryset, request, "delete").filter(pk=pk).exists()
+        )
         context = {
             "object": instance,
             "model_meta": meta,
             "can_change": self.can_change,
-            "can_delete": request.user.has_perm(f"{meta.app_label}.delete_{meta.model_name}"),
+            "can_delete": can_delete,
             **self.get_extra_context(request, instance),
         }
         return render(request, self.template_name, context)
@@ -220,6 +226,14 @@ class ObjectEditView(VersionedEdit, LoginRequiredMixin, View):
             conflict = None if created else self.check_version(request, instance)
             if conflict is None and form.is_valid():
                 saved = form.save()
+                if not self.may_keep(request, saved, "add" if created else "change"):
+                    # The form offers only allowed places; this is the last word for a value
+                    # set from elsewhere (the URL, a default): nothing is written.
+                    transaction.set_rollback(True)
+                    form.add_error(None, _("You may not put this record there."))
+                    if created:
+                        instance.pk, instance._state.adding = None, True
+                    saved = None
         if conflict is not None:
             versions.keep_their_changes(conflict, [(form, instance)])
         if saved is None:
@@ -227,6 +241,12 @@ class ObjectEditView(VersionedEdit, LoginRequiredMixin, View):
         verb = _("Created") if created else _("Saved")
         messages.success(request, f"{verb}: {saved}")
         return HttpResponseRedirect(safe_return_url(request) or saved.get_absolute_url())
+
+    @staticmethod
+    def may_keep(request: HttpRequest, saved: Model, action: str) -> bool:
+        """Whether the record as saved lies where the user may `action` such records."""
+        everything = saved._meta.model._default_manager.all()
+        return restricted(everything, request, action).filter(pk=saved.pk).exists()
 
     def render_form(self, request: HttpRequest, form: ModelForm, instance: Model) -> HttpResponse:
         context = {

@@ -8,10 +8,11 @@ from core import testing
 from people.models import DrivingLicence, MedicalClearance, Passport
 from people.tests.builders import TODAY, deploy, with_documents
 
-# Session, user, permissions (the user's and the groups'), memberships, the person, the edit
-# right, one query per kind of document (the expiry panel reads those rows), the deployments,
-# the enrolments and assessments, and the base template's groups: never per row.
-PAGE_QUERIES = 17
+# Session, user, permissions (the user's and the grants' roles), grants, the person, the edit
+# and delete rights, one query per kind of document (the expiry panel reads those rows), the
+# deployments, the enrolments and assessments, the base template's roles, and the access log's
+# entry: never per row.
+PAGE_QUERIES = 19
 
 
 @pytest.fixture

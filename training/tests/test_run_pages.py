@@ -8,9 +8,10 @@ from core import testing, versions
 from training.models import Course, CourseRun, Enrolment
 from training.tests.builders import trainees
 
-# Session, user, permissions (2), the run, its "change" right, the memberships, the grid's
-# rows, which trainees the user may see, the base template's groups: never per row.
-RUN_PAGE_QUERIES = 12
+# Session, user, permissions (2), the run, its "change" right, the grants, the grid's rows, the
+# rows the user may only read, which trainees the user may see, the base template's roles:
+# never per row.
+RUN_PAGE_QUERIES = 13
 
 
 def grid_data(enrolments, **rows):

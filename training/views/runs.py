@@ -50,14 +50,26 @@ def grid_rows(user: Any, run: CourseRun, action: str) -> QuerySet:
 
 
 def make_formset(request: HttpRequest, run: CourseRun, data: Any = None) -> BaseModelFormSet:
-    can_delete = request.user.has_perm("training.delete_enrolment")
+    """The grid's rows the user may change; Remove only on those the user may also delete."""
+    user = request.user
+    can_delete = user.has_perm("training.delete_enrolment")
     formset_class = result_formset(can_delete)
-    return formset_class(
+    formset = formset_class(
         data,
-        queryset=grid_rows(request.user, run, "change"),
-        form_kwargs={"user": request.user},
+        queryset=grid_rows(user, run, "change"),
+        form_kwargs={"user": user},
         prefix="results",
     )
+    if can_delete:
+        deletable = set(
+            Enrolment.objects.restrict(user, "delete").filter(run=run).values_list("pk", flat=True)
+        )
+        for form in formset.forms:
+            if form.instance.pk not in deletable:
+                # Without the field, the formset never reads a removal of this row, whatever
+                # is posted.
+                del form.fields["DELETE"]
+    return formset
 
 
 def run_context(
@@ -80,6 +92,10 @@ def run_context(
         rows = [form.instance for form in formset.forms]
         if fresh:  # the grid's version, from the rows just read: the results form carries it
             version = {"version": versions.Token.of(rows), "conflict": None}
+        # Trainees the user may see but not change are listed too, read-only, never offered.
+        editable_ids = {row.pk for row in rows}
+        read_only = [row for row in grid_rows(user, run, "view") if row.pk not in editable_ids]
+        rows = rows + read_only
     else:
         formset = None
         rows = list(grid_rows(user, run, "view"))
@@ -99,6 +115,7 @@ def run_context(
     can_add = can_change and user.has_perm("training.add_enrolment")
     return {
         "rows": rows,
+        "read_only_rows": read_only if editable else rows,
         "formset": formset,
         "editable": editable,
         "enrolled": len(rows),
