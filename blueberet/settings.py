@@ -292,10 +292,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    # DRF's browsable pages are a developer's tool (`make run`): their templates style inline,
+    # which the Content-Security-Policy refuses; people read /api/docs/ instead.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     # Each view set names core.api_base's pagination (PAGINATE_BY a page) and schema classes
     # itself: naming them here would import that module while DRF still loads (a cycle).
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -66,8 +66,12 @@ def record(
     username: str = "",
     what: str = "",
     rows: int | None = None,
+    about: Any = None,
 ) -> AccessEvent:
-    """Write one entry of the access log."""
+    """Write one entry of the access log.
+
+    `about` is the account a failed sign-in tried, when no one is signed in: its
+    organisation's administrators read the entry."""
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if user is not None and not getattr(user, "is_authenticated", False):
@@ -80,7 +84,7 @@ def record(
         path=(request.get_full_path() if request is not None else "")[:PATH_LENGTH],
         rows=rows,
         address=client_address(request),
-        organisation_id=home_organisation_id(user),
+        organisation_id=home_organisation_id(user if user is not None else about),
     )
 
 
@@ -106,16 +110,27 @@ def signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
         record(AccessKind.SIGN_OUT, request, user=user)
 
 
+def named_user(username: str) -> Any:
+    """The account a name typed at sign-in belongs to, if any."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    return model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
+
+
 @receiver(user_login_failed, dispatch_uid="access_log_sign_in_failed")
 def sign_in_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    # Only the name typed is kept (never the password); an unknown name is logged as typed.
-    record(AccessKind.SIGN_IN_FAILED, request, username=str(credentials.get("username", "")))
+    # Only the name typed is kept (never the password). Filed under that account's
+    # organisation, so its administrators see who tries it; an unknown name under none.
+    username = str(credentials.get("username", ""))
+    record(AccessKind.SIGN_IN_FAILED, request, username=username, about=named_user(username))
 
 
 def locked_out(sender: Any, request: HttpRequest | None, username: str, **kwargs: Any) -> None:
-    record(AccessKind.LOCKED_OUT, request, username=username or "")
+    username = username or ""
+    record(AccessKind.LOCKED_OUT, request, username=username, about=named_user(username))
 
 
 def connect_lockouts() -> None:

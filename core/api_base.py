@@ -539,6 +539,7 @@ class ScopedViewSet(
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             instance = self.perform_create(serializer)
+            self.check_placed(instance, "add")
         response = self.read_back(instance.pk)
         if response.status_code == status.HTTP_200_OK:
             response.status_code = status.HTTP_201_CREATED
@@ -547,6 +548,19 @@ class ScopedViewSet(
     def perform_create(self, serializer: serializers.Serializer) -> Any:  # type: ignore[override]
         return serializer.save()
 
+    def check_placed(self, instance: models.Model, action: str) -> None:
+        """The last word on where a record lands: inside the caller's `action` scope, or
+        nothing is written (the transaction rolls back) and the answer is 403. The placing
+        field's choices already say so; a value set another way (a default, a null parent)
+        meets this."""
+        model = type(instance)
+        if (
+            not model._default_manager.restrict(self.request.user, action)
+            .filter(pk=instance.pk)
+            .exists()
+        ):
+            raise exceptions.PermissionDenied(_("You may not put this record there."))
+
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
@@ -554,6 +568,7 @@ class ScopedViewSet(
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             self.perform_update(serializer)
+            self.check_placed(instance, "change")
         return self.read_back(instance.pk)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -68,6 +68,8 @@ class BaseModelForm(forms.ModelForm):
         field = self.fields.get(name)
         if field is not None and isinstance(getattr(field, "queryset", None), QuerySet):
             field.queryset = field.queryset.filter(condition)
+            # Only a superuser places a record nowhere (an organisation at the top of the tree).
+            field.required = True
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -84,12 +84,17 @@ def placement_filter(model: type[models.Model], user: Any, action: str) -> tuple
     builds forms without a user, and must not need a database).
     """
     organisation_path = getattr(model, "organisation_path", None)
-    if not organisation_path or not getattr(user, "is_authenticated", False):
+    if organisation_path is None or not getattr(user, "is_authenticated", False):
         return None
     if user.is_superuser:
         return None
+    permission = permission_name(model, action)
+    if organisation_path == "":
+        # An organisation is placed by its parent: under one where the user may add (or
+        # change) organisations, never at the top of the tree.
+        return "parent", scope_filter(user, "", permission)
     head, _sep, rest = organisation_path.partition("__")
-    return head, scope_filter(user, rest, permission_name(model, action))
+    return head, scope_filter(user, rest, permission)
 
 
 class RestrictedQuerySet(models.QuerySet):

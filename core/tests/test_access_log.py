@@ -55,6 +55,21 @@ def test_a_failed_sign_in_is_recorded_with_the_name_typed_and_never_the_password
     assert "guess-1" not in str(entry.__dict__)
 
 
+def test_failed_sign_ins_of_an_account_are_read_by_its_organisations_administrators(
+    client, mod, mps, administrator
+):
+    testing.user("director", roles.APPROVER, mod["department"])
+    police_admin = testing.user("tuan", roles.ADMINISTRATOR, mps["ministry"])
+    for name in ("director", "nobody-of-that-name"):
+        client.post("/login/", {"username": name, "password": "guess"})
+
+    def shown_to(account):
+        return {e.username for e in AccessEvent.objects.restrict(account, "view")}
+
+    assert shown_to(administrator) == {"director"}
+    assert shown_to(police_admin) == set()
+
+
 def test_a_lockout_is_recorded(client, administrator, settings):
     for attempt in range(settings.SIGNIN_FAILURES_PER_ACCOUNT):
         client.post("/login/", {"username": "hanh", "password": f"wrong-{attempt}"})
@@ -85,6 +100,26 @@ def test_exporting_the_people_list_is_recorded_with_the_number_of_rows(client, m
 
     [entry] = entries(kind=AccessKind.DOWNLOAD)
     assert entry.what == "persons.xlsx" and entry.rows == 3
+
+
+def test_the_edit_history_and_document_pages_of_a_person_are_recorded(client, mod, administrator):
+    from people.models import Passport
+
+    person = testing.person(mod["hospital"])
+    passport = Passport.objects.create(
+        person=person, number="C7654321", issued_on="2024-01-01", expires_on="2034-01-01"
+    )
+    client.force_login(administrator)
+    urls = [
+        reverse("people:person_edit", args=[person.pk]),
+        reverse("people:person_history", args=[person.pk]),
+        reverse("people:passport_edit", args=[person.pk, passport.pk]),
+        reverse("people:passport_history", args=[person.pk, passport.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+    assert [e.path for e in entries(kind=AccessKind.PAGE)] == urls[::-1]
 
 
 def test_opening_a_person_page_is_recorded(client, mod, administrator):

@@ -167,3 +167,30 @@ def test_delete_is_offered_only_on_records_the_user_may_delete(client, officer, 
 
     assert client.get(people["own"].get_absolute_url()).context["can_delete"] is True
     assert client.get(people["other"].get_absolute_url()).context["can_delete"] is False
+
+
+def test_an_administrator_creates_organisations_only_below_his_own(client, mod, mps):
+    from core.models import Organisation
+
+    account = testing.user("org-admin", roles.ADMINISTRATOR, mod["department"])
+    client.force_login(account)
+    form = client.get(reverse("core:organisation_add")).context["form"]
+    assert set(form.fields["parent"].queryset) == {mod["department"], mod["hospital"]}
+
+    top = client.post(
+        reverse("core:organisation_add"), {"name": "New ministry", "kind": "ministry"}
+    )
+    assert top.status_code == 200 and "parent" in top.context["form"].errors
+    api = testing.api(account)
+    for parent in (None, mps["ministry"].pk, mod["ministry"].pk):
+        refused = api.post(
+            reverse("api:organisation-list"),
+            {"name": "Elsewhere", "kind": "unit", "parent": parent},
+        )
+        assert refused.status_code in (400, 403), (parent, refused.content)
+    assert not Organisation.objects.filter(name__in=["New ministry", "Elsewhere"]).exists()
+    made = api.post(
+        reverse("api:organisation-list"),
+        {"name": "Field Hospital 2", "kind": "unit", "parent": mod["department"].pk},
+    )
+    assert made.status_code == 201, made.content

@@ -22,6 +22,8 @@ class DocumentMixin:
     kind: DocumentKind | None = None  # set by people.urls for each kind
     person_action = "change"
     person: Person
+    # A passport's number, a screening's outcome: every page of a document is logged.
+    access_log = "document page"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         person_pk = kwargs.pop("person_pk")

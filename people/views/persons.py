@@ -98,6 +98,7 @@ class PersonDetailView(generic.ObjectDetailView):
 class PersonEditView(generic.ObjectEditView):
     queryset = Person.objects.all()
     form_class = PersonForm
+    access_log = "person edit page"
 
 
 class PersonDeleteView(generic.ObjectDeleteView):
@@ -106,6 +107,7 @@ class PersonDeleteView(generic.ObjectDeleteView):
 
 class PersonHistoryView(generic.ObjectHistoryView):
     queryset = Person.objects.all()
+    access_log = "person history"
 
 
 class RankOptionsView(LoginRequiredMixin, View):
