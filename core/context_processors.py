@@ -1,3 +1,4 @@
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,4 +10,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": [], "my_roles": []}
-    return {"menu": menu.visible_items(user), "my_roles": roles.role_names(user)}
+    # Read only by pages that show it (not by htmx's partial answers): a template calls it.
+    return {"menu": menu.visible_items(user), "my_roles": partial(roles.role_names, user)}
