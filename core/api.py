@@ -11,15 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import second_factor, tokens
+from core.access_log import record
 from core.api_base import ScopedSerializer, ScopedViewSet
 from core.filtersets import OrganisationFilterSet
-from core.models import Organisation
+from core.models import AccessKind, Organisation
 from core.signin import clear_account_failures, lock_ends, lockout_message
 
 
@@ -77,6 +79,8 @@ class SignInTokenView(APIView):
 
     The failures count towards the same lockout as the sign-in page's (django-axes): a locked
     account or address is answered 429 with the time to try again, whatever the password.
+    The access log records each token issued as a sign-in, and each wrong password, or right
+    password refused for lack of a one-time code, as a failed sign-in.
     """
 
     authentication_classes: list[type] = []
@@ -103,6 +107,8 @@ class SignInTokenView(APIView):
         user = authenticate(
             request=request, username=username, password=given.validated_data["password"]
         )
+        # A failure (a lockout too) is logged by core.access_log, from the user_login_failed
+        # signal that authenticate() sends: not here, or it would be logged twice.
         if user is None:
             if getattr(request, "axes_locked_out", False):
                 ends = lock_ends(request, get_credentials(username))
@@ -111,7 +117,14 @@ class SignInTokenView(APIView):
             refused = _("Unable to sign in with the user name and password given.")
             raise exceptions.ValidationError({"non_field_errors": [refused]})
         if second_factor.must_use_totp(user) or second_factor.has_second_factor(user):
-            # A password alone is half of this user's sign-in: no token for it.
+            # A password alone is half of this user's sign-in: no token for it. Logged, as someone
+            # holds the password of an account that has a second step.
+            record(
+                AccessKind.SIGN_IN_FAILED,
+                request,
+                user=user,
+                what="API token refused: the account signs in with a one-time code",
+            )
             raise exceptions.PermissionDenied(
                 _(
                     "This account signs in with a one-time code: sign in on the site with it "
@@ -119,7 +132,10 @@ class SignInTokenView(APIView):
                 )
             )
         clear_account_failures(user.get_username())
-        return _issued(user, status.HTTP_200_OK)
+        answer = _issued(user, status.HTTP_200_OK)
+        # No login() here, so no user_logged_in signal to log it as the page's sign-in is.
+        record(AccessKind.SIGN_IN, request, user=user, what="API token")
+        return answer
 
 
 class MyTokenView(APIView):
@@ -127,6 +143,9 @@ class MyTokenView(APIView):
 
     A key is shown once, when it is made; the list shows the first characters of each. Revoking
     all is how an officer cuts off every script at once when a key may have leaked.
+
+    A new token is made only from a browser session, never with a token: a token that made
+    tokens would renew itself until the password changed, and a leaked key would never expire.
     """
 
     permission_classes = [IsAuthenticated]
@@ -146,13 +165,33 @@ class MyTokenView(APIView):
             ]
         )
 
-    @extend_schema(request=None, responses={201: TokenSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            201: TokenSerializer,
+            403: OpenApiResponse(
+                description="Not from a browser session (a token makes no token), no token "
+                "for a session that did not pass the one-time code of an account that uses "
+                "one, or no more tokens for this user now."
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
+        if not isinstance(request.successful_authenticator, SessionAuthentication):
+            raise exceptions.PermissionDenied(
+                _(
+                    "A token cannot make another token: make a new one from a browser where you "
+                    "are signed in (your account page), or with your user name and password at "
+                    "/api/token/."
+                )
+            )
         if not second_factor.may_get_token(request):
             raise exceptions.PermissionDenied(
                 _("This account signs in with a one-time code: make tokens from a session with it.")
             )
-        return _issued(request.user)
+        answer = _issued(request.user)
+        record(AccessKind.SIGN_IN, request, user=request.user, what="API token from a session")
+        return answer
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:

@@ -7,7 +7,7 @@
 - A role listed in OTP_REQUIRED_ROLES must use it: a user holding one, with no device yet, is
   sent to enrol before anything else (`SecondFactorMiddleware`); that covers the admin site.
 - Ten single-use recovery codes (otp_static) are made when a device is confirmed, for a lost
-  phone; an administrator resets the device of a user of his organisations (then the user
+  phone; an administrator resets the device of a user he manages in the admin (then the user
   enrols again).
 - An API token is issued to such a user only from a session that passed the code.
 """
@@ -36,7 +36,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.roles import ADMINISTRATOR, role_names
-from core.signin import users_in_scope
+from core.signin import managed_users
 
 PENDING = "blueberet_pending_sign_in"
 # How long the code page waits after the password was accepted.
@@ -62,12 +62,32 @@ def must_use_totp(user: Any) -> bool:
     return bool(names & required)
 
 
+# Where a user object keeps its confirmed device once read (see confirmed_device).
+_DEVICE = "_blueberet_confirmed_totp_device"
+
+
 def confirmed_device(user: Any) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).first()
+    """The user's confirmed authenticator app, if any.
+
+    Read once per user object (a request's user) and then answered from memory: a request asks
+    it more than once (the middleware, may_get_token, the account page). Changing the devices
+    here (`confirm`, `turn_off`) forgets it.
+    """
+    if not hasattr(user, _DEVICE):
+        device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).first()
+        setattr(user, _DEVICE, device)
+    return getattr(user, _DEVICE)
 
 
 def has_second_factor(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    """Whether the user signs in with a code (has a confirmed app): `confirmed_device`'s read."""
+    return confirmed_device(user) is not None
+
+
+def _forget_device(*users: Any) -> None:
+    for user in users:
+        if hasattr(user, _DEVICE):
+            delattr(user, _DEVICE)
 
 
 def session_passed_code(request: Any) -> bool:
@@ -174,6 +194,7 @@ def confirm(request: HttpRequest, device: TOTPDevice, code: str) -> list[str] | 
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
         codes = new_recovery_codes(device.user)
+    _forget_device(request.user, device.user)
     otp_login(request, device)
     return codes
 
@@ -194,29 +215,34 @@ def recovery_codes_left(user: Any) -> int:
 def turn_off(user: Any) -> None:
     TOTPDevice.objects.filter(user_id=user.pk).delete()
     StaticDevice.objects.filter(user_id=user.pk).delete()
+    _forget_device(user)
 
 
 # --- Administrators ----------------------------------------------------------------------------
 
 
 def devices_in_scope(viewer: Any) -> list[TOTPDevice]:
-    """Confirmed devices of the users `viewer` looks after (core.signin.users_in_scope)."""
-    return list(
+    """Confirmed devices of the users `viewer` may reset (core.signin.managed_users)."""
+    from core.admin import users_in_scope  # when asked, as core.signin.managed_users does
+
+    devices = list(
         TOTPDevice.objects.filter(confirmed=True, user__in=users_in_scope(viewer))
         .select_related("user")
         .order_by("user__username")
     )
+    users = managed_users(viewer, {device.user.username for device in devices})
+    return [device for device in devices if device.user.username in users]
 
 
 def reset(viewer: Any, username: str) -> bool:
     """Remove the user's device and recovery codes (a lost phone); True if there was one.
 
-    Only for a user `viewer` looks after, and never his own (a stolen session must not be
-    able to take the second step away from the account it is in).
+    Only for a user `viewer` manages, asked here whatever the page listed, and never his own
+    (a stolen session must not be able to take the second step away from the account it is in).
     """
     if username == viewer.get_username():
         return False
-    user = users_in_scope(viewer).filter(username=username).first()
+    user = managed_users(viewer, [username]).get(username)
     if user is None or not has_second_factor(user):
         return False
     turn_off(user)

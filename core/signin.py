@@ -10,8 +10,8 @@ An unknown user name is counted and locked exactly like a real one: neither the 
 the timing of the answer tells whether an account exists.
 
 Administrators list and lift lockouts on the sign-in security page (core/views/signin_admin.py),
-for the users of their own organisations; `manage.py axes_reset_username NAME` does it on the
-server.
+for the users they manage in the admin (`managed_users`); `manage.py axes_reset_username NAME`
+does it on the server.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,14 +30,12 @@ from axes.helpers import get_client_parameters, get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-from core.querysets import granted_paths
 
 
 def failure_limit(request: HttpRequest | None = None, credentials: Any = None) -> int:
@@ -170,21 +168,20 @@ def lockout_response(
 # --- The administrators' view of lockouts ----------------------------------------------------
 
 
-def users_in_scope(viewer: Any) -> QuerySet[User]:
-    """The users an administrator looks after: members of his organisations or below them.
+def managed_users(viewer: Any, usernames: Iterable[str]) -> dict[str, User]:
+    """Of the users named, those `viewer` may unlock or reset here, by user name.
 
-    A superuser looks after everyone; nobody else sees superusers (whose lock or device is for
-    another superuser to lift).
+    The admin's one definition decides, never a second one of ours: the user lies in
+    core.admin_scope.users_in_scope (every grant of theirs where the viewer may view users) and
+    core.admin.may_manage lets the viewer change them (every grant one the viewer could have
+    given; never a superuser, for a non-superuser). A superuser manages everyone.
     """
-    if viewer.is_superuser:
-        return User.objects.all()
-    paths = granted_paths(viewer)
-    if not paths:
-        return User.objects.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(memberships__organisation__path__startswith=path)
-    return User.objects.filter(condition, is_superuser=False).distinct()
+    # Imported when asked, not with this module: it is imported from CoreConfig.ready and
+    # through django-axes' settings, and importing core.admin registers the admin's models.
+    from core.admin import may_manage, users_in_scope
+
+    named = users_in_scope(viewer).filter(username__in=list(usernames))
+    return {user.username: user for user in named if may_manage(viewer, user)}
 
 
 @dataclass(frozen=True)
@@ -218,7 +215,7 @@ def current_lockouts(viewer: Any) -> list[Lockout]:
         for name, failures in by_name.items()
         if (end := _lock_end(failures, settings.SIGNIN_FAILURES_PER_ACCOUNT)) is not None
     }
-    users = {u.username: u for u in users_in_scope(viewer).filter(username__in=locked_names)}
+    users = managed_users(viewer, locked_names)
     lockouts = [
         Lockout(
             failures=sum(f for _when, f in by_name[name]),
@@ -241,18 +238,34 @@ def current_lockouts(viewer: Any) -> list[Lockout]:
 
 
 def unlock_account(viewer: Any, username: str) -> bool:
-    """Lift the lock on `username` if `viewer` looks after it; True if there was one to lift.
+    """Lift the lock on `username` if `viewer` manages it; True if there was one to lift.
 
-    Deletes the account's failures (axes' reset), which also lowers its address's count.
+    Asked again here, whatever the page listed: a forged form names anyone. Deletes the
+    account's failures (axes' reset), which also lowers its address's count. A superuser also
+    unlocks a user name that belongs to nobody (someone guessing).
     """
-    if not viewer.is_superuser and not users_in_scope(viewer).filter(username=username).exists():
+    if not viewer.is_superuser and username not in managed_users(viewer, [username]):
         return False
     return AxesProxyHandler.reset_attempts(username=username) > 0
 
 
+def is_lockable_address(value: str) -> bool:
+    """Whether `value` is an address as lockouts store it: an IP address, without an IPv6 zone.
+
+    Anything else would reach PostgreSQL's inet column, which refuses it (a DataError, a 500);
+    Python takes "fe80::1%eth0" as an address, the column does not.
+    """
+    from core.filtersets import is_address  # when asked, as managed_users does
+
+    return is_address(value) and "%" not in value
+
+
 def unlock_address(viewer: Any, address: str) -> bool:
-    """Lift the lock on an address (superusers only); True if there was one to lift."""
-    if not viewer.is_superuser:
+    """Lift the lock on an address (superusers only); True if there was one to lift.
+
+    Anything but an address (`is_lockable_address`) lifts nothing; the page says so first.
+    """
+    if not viewer.is_superuser or not is_lockable_address(address):
         return False
     return AccessAttempt.objects.filter(ip_address=address).delete()[0] > 0
 

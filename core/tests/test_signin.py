@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core import roles, testing
+from core import roles, signin, testing
 
 # The defaults (settings.SIGNIN_*): what this file's names say.
 ACCOUNT_LIMIT = 5
@@ -211,3 +211,23 @@ def test_a_superuser_sees_every_lockout_and_the_addresses(client, mod, police_of
 def test_only_administrators_reach_the_page(client, viewer):
     client.force_login(viewer)
     assert client.get(reverse("account:signin_security")).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["not-an-address", "10.0.0.300", "fe80::1%eth0", "' OR 1=1"])
+def test_unlocking_something_that_is_not_an_address_is_answered_and_never_queried(
+    client, db, typed, django_assert_num_queries
+):
+    # PostgreSQL's inet column refuses such a value with a DataError (a 500): it never gets there.
+    root = testing.user("root", roles.VIEWER, is_superuser=True)
+    with override_settings(SIGNIN_FAILURES_PER_ADDRESS=ACCOUNT_LIMIT):
+        lock_out("police")
+    client.force_login(root)
+
+    answer = client.post(reverse("account:signin_security"), {"unlock_address": typed})
+    with django_assert_num_queries(0):
+        lifted = signin.unlock_address(root, typed)
+
+    assert answer.status_code == 400
+    assert "is not an IP address." in answer.content.decode()
+    assert not lifted
+    assert AccessAttempt.objects.filter(ip_address="127.0.0.1").exists()

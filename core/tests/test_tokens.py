@@ -12,6 +12,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from core import roles, testing
+from core.models import AccessEvent, AccessKind
 
 ORGANISATIONS = "/api/organisations/"
 
@@ -139,6 +140,86 @@ def test_tokens_are_revoked_by_their_owner_only(viewer, mod):
 
     assert script(key).get(ORGANISATIONS).status_code == 200
     assert AuthToken.objects.filter(user=other).count() == 1
+
+
+def test_a_token_cannot_make_another_token(viewer):
+    # A token that made tokens would renew itself every 10 hours, until the password changed.
+    key = sign_in_for_a_token().json()["token"]
+
+    refused = script(key).post(reverse("api:my-token"))
+
+    assert refused.status_code == 403
+    assert "A token cannot make another token" in refused.json()["detail"]
+    assert AuthToken.objects.filter(user=viewer).count() == 1
+    assert script(key).get(reverse("api:my-token")).status_code == 200  # it still lists them
+
+
+def test_a_token_sent_with_a_session_cookie_makes_no_token_either(viewer):
+    # The token is read first: the request is the token's, whatever cookie comes with it.
+    key = sign_in_for_a_token().json()["token"]
+    both = browser(viewer)
+    both.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert both.post(reverse("api:my-token")).status_code == 403
+    assert AuthToken.objects.filter(user=viewer).count() == 1
+
+
+# --- The access log ------------------------------------------------------------------------
+
+
+def test_a_token_for_a_password_is_logged_as_a_sign_in(viewer):
+    APIClient(REMOTE_ADDR="10.1.2.3").post(
+        reverse("api:token"), {"username": "viewer", "password": "pass-word-42"}
+    )
+
+    [entry] = AccessEvent.objects.filter(kind=AccessKind.SIGN_IN)
+    assert (entry.user, entry.what, entry.path) == (viewer, "API token", reverse("api:token"))
+    assert entry.address == "10.1.2.3"
+
+
+def test_a_wrong_password_for_a_token_is_logged_once(viewer):
+    sign_in_for_a_token(password="wrong")
+    sign_in_for_a_token("nobody", password="wrong")
+
+    failed = AccessEvent.objects.filter(kind=AccessKind.SIGN_IN_FAILED).order_by("pk")
+    assert [(e.username, e.path) for e in failed] == [
+        ("viewer", reverse("api:token")),
+        ("nobody", reverse("api:token")),
+    ]
+    assert not AccessEvent.objects.filter(kind=AccessKind.SIGN_IN).exists()
+
+
+def test_a_right_password_refused_for_lack_of_a_code_is_logged_as_a_failure(viewer):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=viewer, name="phone", confirmed=True)
+
+    assert sign_in_for_a_token().status_code == 403
+
+    [entry] = AccessEvent.objects.filter(kind=AccessKind.SIGN_IN_FAILED)
+    assert entry.user == viewer and "one-time code" in entry.what
+    assert not AccessEvent.objects.filter(kind=AccessKind.SIGN_IN).exists()
+
+
+def test_a_token_made_from_a_session_is_logged(client, viewer):
+    browser(viewer).post(reverse("api:my-token"))
+    client.force_login(viewer)
+    client.post(reverse("account:index"), {"action": "new_token"})
+
+    made = AccessEvent.objects.filter(kind=AccessKind.SIGN_IN, what="API token from a session")
+    assert [(e.user, e.path) for e in made.order_by("pk")] == [
+        (viewer, reverse("api:my-token")),
+        (viewer, reverse("account:index")),
+    ]
+
+
+@override_settings(API_TOKENS_PER_USER=1)
+def test_no_token_made_no_sign_in_logged(viewer):
+    sign_in_for_a_token()
+    refused = sign_in_for_a_token()
+
+    assert refused.status_code == 403
+    assert AccessEvent.objects.filter(kind=AccessKind.SIGN_IN).count() == 1
 
 
 # --- The command ---------------------------------------------------------------------------

@@ -367,3 +367,18 @@ def test_demo_logins_says_how_to_require_codes(db):
 def test_no_third_party_admin_shows_tokens_devices_or_sign_ins():
     registered = {model._meta.app_label for model in admin.site._registry}
     assert not registered & {"knox", "otp_totp", "otp_static", "axes"}
+
+
+def test_the_device_is_read_once_per_user_object_and_forgotten_when_it_changes(
+    viewer, django_assert_num_queries
+):
+    key = with_app(viewer)
+    with django_assert_num_queries(1):
+        assert second_factor.has_second_factor(viewer)
+        assert second_factor.confirmed_device(viewer).bin_key == key
+        assert second_factor.has_second_factor(viewer)
+
+    second_factor.turn_off(viewer)
+
+    assert not second_factor.has_second_factor(viewer)
+    assert second_factor.confirmed_device(viewer) is None

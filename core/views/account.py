@@ -16,6 +16,8 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from core import second_factor, tokens
+from core.access_log import record
+from core.models import AccessKind
 from core.signin import lock_ends, lockout_message
 
 
@@ -121,5 +123,7 @@ class AccountView(LoginRequiredMixin, View):
                 % {"n": settings.API_TOKENS_PER_USER},
             )
             return redirect("account:index")
+        # A token signs a script in for hours: logged as the API's own sign-in is.
+        record(AccessKind.SIGN_IN, request, user=request.user, what="API token from a session")
         # Shown in this answer only (never put in a message, which a cookie would carry).
         return self.page(request, new_token={"key": key, "expiry": token.expiry})

@@ -1,4 +1,4 @@
-"""Sign-in security for administrators: lift lockouts for the users of their organisations."""
+"""Sign-in security for administrators: lift lockouts and reset apps of the users they manage."""
 
 from __future__ import annotations
 
@@ -16,25 +16,35 @@ class SignInSecurityView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """Current lockouts with an Unlock button, and authenticator apps with a Reset button (a
     lost phone), scoped to the administrator's organisations.
 
-    Administrators hold auth.change_user; each sees only the users of his own organisations
-    and below them (core.signin.users_in_scope), a superuser everyone and locked addresses too.
+    Administrators hold auth.change_user; each sees and acts on only the users he manages in
+    the admin (core.signin.managed_users, asked again for each action), a superuser everyone
+    and locked addresses too.
     """
 
     permission_required = "auth.change_user"
     template_name = "core/signin_security.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        return self.page(request)
+
+    def page(self, request: HttpRequest, status: int = 200) -> HttpResponse:
         context = {
             "title": _("Sign-in security"),
             "lockouts": signin.current_lockouts(request.user),
             "devices": second_factor.devices_in_scope(request.user),
         }
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, context, status=status)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         username = request.POST.get("unlock", "")
-        address = request.POST.get("unlock_address", "")
+        address = request.POST.get("unlock_address", "").strip()
         lost_phone = request.POST.get("reset_two_step", "")
+        if address and not signin.is_lockable_address(address):
+            # Said plainly rather than "nothing to lift": the form was sent with a wrong value.
+            messages.error(
+                request, _("“%(address)s” is not an IP address.") % {"address": address[:60]}
+            )
+            return self.page(request, status=400)
         if lost_phone and second_factor.reset(request.user, lost_phone):
             messages.success(
                 request,
