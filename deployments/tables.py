@@ -2,10 +2,11 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import Table
 from deployments.models import Deployment
 
 
-class DeploymentTable(tables.Table):
+class DeploymentTable(Table):
     person = tables.Column(
         linkify=True, verbose_name=_("Person"), order_by=("person__search_name",)
     )

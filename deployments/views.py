@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import versions
+from core.parsing import parse_id, query_text
 from core.views import generic
 from deployments import workflow
 from deployments.filtersets import DeploymentFilterSet
@@ -228,8 +229,8 @@ class NominateView(LoginRequiredMixin, View):
     def get_position(self, request: HttpRequest) -> Position:
         if not request.user.has_perm("deployments.add_deployment"):
             raise PermissionDenied
-        pk = request.GET.get("position", "")
-        if not pk.isdigit():
+        pk = parse_id(request.GET.get("position"))
+        if pk is None:
             raise Http404
         return get_object_or_404(
             Position.objects.restrict(request.user, "view").select_related(
@@ -278,7 +279,7 @@ class NominateView(LoginRequiredMixin, View):
     def render_page(
         self, request: HttpRequest, position: Position, form: NominationForm
     ) -> HttpResponse:
-        query = request.GET.get("q", "")
+        query = query_text(request.GET.get("q"))
         context: dict[str, Any] = {
             "position": position,
             "rotation": position.rotation,

@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import Table
 from missions.models import Mission
 
 
-class MissionTable(tables.Table):
+class MissionTable(Table):
     code = tables.Column(linkify=True, verbose_name=_("Code"))
     name = tables.Column(linkify=True, verbose_name=_("Name"))
     working_language = tables.Column(verbose_name=_("Working language"))

@@ -17,13 +17,21 @@ from people.models import (
     PersonLanguage,
     Rank,
     Screening,
+    Service,
 )
 
 
 def ranks_of(service: str | None) -> QuerySet:
-    """The ranks offered for `service`; every rank when no service is chosen yet."""
+    """The ranks offered for `service`; every rank when no service is chosen yet, none for
+    a service that does not exist.
+
+    `service` comes from the form's data or the query string as typed: only a known service
+    reaches the database (PostgreSQL fails on text with a NUL character).
+    """
     ranks = Rank.objects.all()
-    return ranks.filter(service=service) if service else ranks
+    if not service:
+        return ranks
+    return ranks.filter(service=service) if service in Service.values else ranks.none()
 
 
 class PersonForm(BaseModelForm):

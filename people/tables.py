@@ -5,10 +5,11 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import Table
 from people.models import Person
 
 
-class PersonTable(tables.Table):
+class PersonTable(Table):
     full_name = tables.Column(linkify=True, verbose_name=_("Name"), order_by=("search_name",))
     service_number = tables.Column(verbose_name=_("Service number"))
     # Ranks sort by NATO grade, not alphabetically: a colonel comes after a captain.

@@ -5,11 +5,12 @@ from typing import Any
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import Table
 from planning.describe import describe_scope
 from planning.models import Requirement
 
 
-class RequirementTable(tables.Table):
+class RequirementTable(Table):
     requirement = tables.Column(
         verbose_name=_("Requirement"),
         accessor="pk",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.parsing import parse_month
 from missions.models import Mission
 from stats.models import PersonnelType
 
@@ -53,6 +55,16 @@ class RankingForm(forms.Form):
         choices=[("", _("All categories")), *PersonnelType.choices],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+
+    def clean_month(self) -> datetime.date | None:
+        """The month's first day, or None when none is asked for."""
+        text = self.cleaned_data["month"]
+        if not text:
+            return None
+        month = parse_month(text)
+        if month is None:
+            raise forms.ValidationError(_("Give the month as YYYY-MM, e.g. 2024-01."))
+        return month
 
 
 class TimelineForm(forms.Form):

@@ -8,7 +8,6 @@ ranked and not counted.
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -36,14 +35,6 @@ class RankRow:
         if self.female is None or not self.total:
             return None
         return 100 * self.female / self.total
-
-
-def parse_month(text: str | None) -> datetime.date | None:
-    """ "2021-01" → 1 January 2021; None for anything else."""
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", (text or "").strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return None
-    return datetime.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def competition_ranks(totals: list[int]) -> list[int]:

@@ -6,10 +6,11 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.tables import Table
 from stats.models import UNReport
 
 
-class UNReportTable(tables.Table):
+class UNReportTable(Table):
     month = tables.DateColumn("Y-m", verbose_name=_("Month"))
     as_of = tables.DateColumn("d/m/Y", verbose_name=_("As of"))
     file_name = tables.Column(verbose_name=_("File"))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,6 +23,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from core.exports import neutralise
+from core.parsing import parse_month
 from stats import national, tallies, timeline
 from stats.briefing import briefing, briefing_pdf
 from stats.exports import latest_month, national_csv, national_figures, statistics_workbook
@@ -32,7 +35,6 @@ from stats.ranking import (
     country_history,
     csv_rows,
     own_row,
-    parse_month,
     ranking,
     system_figures,
 )
@@ -41,6 +43,7 @@ from units.models import Rotation, RotationStatus
 from units.queries import set_strength
 
 IMPORT_PERMISSION = "stats.import_unreport"
+ISO3 = re.compile(r"[A-Za-z]{3}")
 
 
 def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -104,10 +107,10 @@ class ReportListView(LoginRequiredMixin, View):
 
 
 def month_choice(request: HttpRequest, form: RankingForm) -> datetime.date | None:
-    """The month asked for, or the newest imported month."""
-    if form.is_valid() and form.cleaned_data["month"]:
-        return parse_month(form.cleaned_data["month"])
-    return latest_month(request.user)
+    """The month asked for, or the newest imported month (also when the month asked for is
+    not one: the form shows why)."""
+    form.is_valid()
+    return form.cleaned_data.get("month") or latest_month(request.user)
 
 
 class RankingView(LoginRequiredMixin, View):
@@ -116,10 +119,12 @@ class RankingView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         form = RankingForm(request.GET)
         month = month_choice(request, form)
-        category = form.cleaned_data.get("category") if form.is_valid() else ""
+        # A field in error is left out of cleaned_data; the other one still applies.
+        category = form.cleaned_data.get("category") or ""
         report = visible_reports(request).filter(month=month).first() if month else None
         rows = ranking(month, category or None) if report else []
-        if request.GET.get("export") == "csv" and report:
+        # Not the newest month's figures under the name of a month that was refused.
+        if request.GET.get("export") == "csv" and report and not form.errors:
             suffix = f"-{category}" if category else ""
             return csv_response(f"un_ranking_{month:%Y-%m}{suffix}.csv", CSV_HEADER, csv_rows(rows))
         if month and form.is_valid() and not form.data.get("month"):
@@ -135,20 +140,24 @@ class RankingView(LoginRequiredMixin, View):
             "own_country": settings.BLUEBERET_COUNTRY,
             "own": own_row(rows),
         }
-        return render(request, "stats/ranking.html", context)
+        return render(request, "stats/ranking.html", context, status=400 if form.errors else 200)
 
 
 class CountryView(LoginRequiredMixin, View):
     """/stats/un/country/<iso3>/: a country's rank and total, month by month."""
 
     def get(self, request: HttpRequest, iso3: str) -> HttpResponse:
+        # Three ASCII letters, or no country: other text (a NUL character) fails PostgreSQL.
+        if not ISO3.fullmatch(iso3):
+            raise Http404
         country = get_object_or_404(
             Country.objects.restrict(request.user, "view"), iso3=iso3.upper()
         )
         if not UNContribution.objects.restrict(request.user, "view").exists():
             raise Http404
         form = RankingForm(request.GET)
-        category = form.cleaned_data.get("category") if form.is_valid() else ""
+        form.is_valid()  # the page reads the category only: a bad month does not matter here
+        category = form.cleaned_data.get("category") or ""
         history = country_history(country, category or None)
         if request.GET.get("export") == "csv":
             rows = [
@@ -237,19 +246,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class BriefingView(PermissionRequiredMixin, View):
     """/stats/briefing/<YYYY-MM>.pdf: the one-month briefing for leadership.
 
-    `?month=YYYY-MM` (the national page's month picker) redirects to the month's address.
+    `?month=YYYY-MM` (the national page's month picker) redirects to the month's address, or
+    back to the national page with the reason when it names no month with a briefing.
     """
 
     permission_required = NATIONAL_PERMISSION
 
     def get(self, request: HttpRequest, month: str = "") -> HttpResponse:
+        today = timezone.localdate()
         if not month:
             picked = parse_month(request.GET.get("month"))
             if picked is None:
-                raise Http404
-            return redirect("stats:briefing", month=f"{picked:%Y-%m}")
+                messages.error(request, _("Give the month as YYYY-MM, e.g. 2024-01."))
+            elif picked > today:
+                messages.error(request, _("There is no briefing for a month still to come."))
+            else:
+                return redirect("stats:briefing", month=f"{picked:%Y-%m}")
+            return redirect("stats:national")
         first = parse_month(month)
-        today = timezone.localdate()
         if first is None or first > today:
             raise Http404
         data = briefing(request.user, first, today)

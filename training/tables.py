@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import Table
 from training.models import Assessment, Course, CourseRun
 
 
@@ -24,7 +25,7 @@ class ResultColumn(tables.Column):
         return str(_("Passed") if value else _("Failed"))
 
 
-class CourseTable(tables.Table):
+class CourseTable(Table):
     code = tables.Column(linkify=True, verbose_name=_("Code"))
     title = tables.Column(verbose_name=_("Title"))
     validity_months = tables.Column(verbose_name=_("Validity (months)"), default="—")
@@ -38,7 +39,7 @@ class CourseTable(tables.Table):
         empty_text = _("No course matches.")
 
 
-class CourseRunTable(tables.Table):
+class CourseRunTable(Table):
     course = tables.Column(
         linkify=lambda record: record.get_absolute_url(),
         verbose_name=_("Course"),
@@ -75,7 +76,7 @@ class CourseRunTable(tables.Table):
         return record.course.code
 
 
-class AssessmentTable(tables.Table):
+class AssessmentTable(Table):
     person = tables.Column(
         linkify=lambda record: record.person.get_absolute_url(),
         verbose_name=_("Person"),

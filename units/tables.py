@@ -8,11 +8,12 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import Table
 from units.models import Rotation, UnitType
 from units.queries import Strength
 
 
-class UnitTypeTable(tables.Table):
+class UnitTypeTable(Table):
     name = tables.Column(linkify=True, verbose_name=_("Name"))
     establishment_size = tables.Column(verbose_name=_("Establishment"))
 
@@ -22,7 +23,7 @@ class UnitTypeTable(tables.Table):
         order_by = ("name",)
 
 
-class RotationTable(tables.Table):
+class RotationTable(Table):
     """Rows come from `units.queries.with_strength` and `with_dates`: no query per row."""
 
     name = tables.Column(linkify=True, verbose_name=_("Name"))

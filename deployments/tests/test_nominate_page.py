@@ -183,3 +183,22 @@ def test_a_position_of_the_other_ministry_is_missing(client, planner, foreign_de
     assert client.get(url(foreign_deployment.position)).status_code == 404
     assert client.get("/deployments/nominate/").status_code == 404
     assert client.get("/deployments/nominate/?position=abc").status_code == 404
+
+
+def test_a_search_with_a_nul_character_is_ignored(client, planner, position, surgeon):
+    # It used to reach the database, where PostgreSQL fails on it (a 500); without a search
+    # the page offers its usual candidates.
+    client.force_login(planner)
+
+    response = client.get("/deployments/nominate/", {"position": position.pk, "q": "huong\x00"})
+
+    assert response.status_code == 200
+    assert response.context["query"] == ""
+
+
+@pytest.mark.parametrize("digits", ["²", "٣", str(2**63)])
+def test_a_position_id_in_other_digits_or_too_long_is_missing(client, planner, position, digits):
+    # "²" passed the page's isdigit() check and then failed int() (a 500).
+    client.force_login(planner)
+
+    assert client.get("/deployments/nominate/", {"position": digits}).status_code == 404

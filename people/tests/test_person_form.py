@@ -62,6 +62,19 @@ def test_it_offers_only_the_ranks_of_the_chosen_service(client, mod, personnel_o
     assert f'value="{police_major.pk}"' in options
 
 
+@pytest.mark.parametrize("service", ["\x00", "army\x00", "marines"])
+def test_a_service_that_does_not_exist_offers_no_rank(client, mod, personnel_officer, service):
+    # A NUL character used to reach the database, where PostgreSQL fails on it (a 500).
+    testing.rank("army", "Captain", 12)
+    client.force_login(personnel_officer)
+
+    form = client.get("/people/add/", {"service": service}).context["form"]
+    options = client.get("/people/ranks/", {"service": service})
+
+    assert [value for value, _label in form.fields["rank"].choices if value] == []
+    assert options.status_code == 200 and "Captain" not in options.content.decode()
+
+
 def test_it_offers_only_organisations_of_the_users_scope(client, mod, mps, personnel_officer):
     client.force_login(personnel_officer)
     form = client.get("/people/add/").context["form"]

@@ -208,6 +208,16 @@ def test_another_ministrys_person_or_rotation_is_missing(client, planner, mod, m
     assert person_page(client, own, rotation="abc").status_code == 404
 
 
+@pytest.mark.parametrize("digits", ["²", "٣", "1²", str(2**63)])
+def test_a_rotation_id_in_other_digits_or_too_long_is_not_found(client, planner, mod, digits):
+    # "²" passes str.isdigit() but not int() (it was a 500); "٣" is read by int() as 3.
+    person = testing.person(mod["hospital"])
+    rotation_of(mod["hospital"], 1)
+    client.force_login(planner)
+
+    assert person_page(client, person, rotation=digits).status_code == 404
+
+
 def test_the_person_page_runs_a_bounded_number_of_queries(
     client, planner, mod, medical_and_passport, django_assert_max_num_queries
 ):

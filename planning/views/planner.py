@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.parsing import parse_id
 from people.models import Person
 from planning.planner.accept import accept, may_plan
 from planning.planner.forms import PlanForm
@@ -147,18 +148,19 @@ class PlanRunView(LoginRequiredMixin, View):
         }
         locks: dict[int, int] = {}
         for value in request.POST.getlist("lock"):
-            if value.isdigit() and int(value) in proposed:
-                locks[int(value)] = proposed[int(value)]
+            locked = parse_id(value)
+            if locked in proposed:
+                locks[locked] = proposed[locked]
             else:
                 errors.append(_("A locked position is not part of this plan."))
         for key, value in request.POST.items():
             if not key.startswith("swap_") or not value:
                 continue
-            position = key.removeprefix("swap_")
-            if not (position.isdigit() and value.isdigit()):
+            position, person = parse_id(key.removeprefix("swap_")), parse_id(value)
+            if position is None or person is None:
                 errors.append(_("A swap names an unknown position or person."))
                 continue
-            locks[int(position)] = int(value)
+            locks[position] = person
         return locks
 
     def page(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.exports import neutralise_formulas
+from core.parsing import parse_id
 from core.views.generic import EXPORT_FORMATS
 from people.models import MedicalResult, Person
 from planning.expiring import DOCUMENT_KINDS, expiring_rows
@@ -35,10 +36,12 @@ INDEX_ROTATIONS = 20
 
 
 def _scoped(queryset: Any, request: HttpRequest, pk: str | int) -> Any:
-    """A record the user may see, or 404 exactly as for one that does not exist."""
-    if isinstance(pk, str) and not pk.isdigit():
+    """A record the user may see, or 404 exactly as for one that does not exist (also for an
+    id that is not one, such as "abc" or "²")."""
+    found = parse_id(pk)
+    if found is None:
         raise Http404
-    return get_object_or_404(queryset.restrict(request.user, "view"), pk=pk)
+    return get_object_or_404(queryset.restrict(request.user, "view"), pk=found)
 
 
 class IndexView(LoginRequiredMixin, View):

@@ -130,6 +130,24 @@ def test_the_ranking_downloads_as_csv(client, analyst):
     assert len(lines) == 31
 
 
+@pytest.mark.parametrize("month", ["0000-01", "2020-13", "٢٠٢٠-٠١", "January"])
+def test_the_ranking_refuses_a_month_it_cannot_read_with_a_message(client, analyst, month):
+    thirty_countries()
+    client.force_login(analyst)
+
+    response = client.get(
+        reverse("stats:un_ranking"), {"month": month, "category": "troops", "export": "csv"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="error-month">Give the month as YYYY-MM' in page
+    # The newest month is shown instead, with the category that was valid; never as a file
+    # named after the refused month.
+    assert "January 2020 (Troops)" in page
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_the_ranking_says_when_a_month_is_not_imported(client, analyst):
     thirty_countries()
     client.force_login(analyst)
@@ -161,6 +179,15 @@ def test_an_unknown_country_is_not_found(client, analyst):
     thirty_countries()
     client.force_login(analyst)
     assert client.get(reverse("stats:un_country", args=["XXX"])).status_code == 404
+
+
+@pytest.mark.parametrize("iso3", ["%00", "V%00N", "VNMX", "V²M"])
+def test_a_country_code_that_is_not_three_letters_is_not_found(client, analyst, iso3):
+    # A NUL character used to reach the database, where PostgreSQL fails on it (a 500).
+    thirty_countries()
+    client.force_login(analyst)
+
+    assert client.get(f"/stats/un/country/{iso3}/").status_code == 404
 
 
 def test_a_user_without_the_statistics_permission_sees_no_figures(client, viewer):

@@ -117,6 +117,19 @@ def test_without_a_person_the_add_page_finds_one_by_name(client, tuan, training_
     assert f"?person={tuan.pk}" in text
 
 
+@pytest.mark.parametrize("digits", ["²", "٣"])
+def test_a_person_id_in_other_digits_asks_for_a_person_by_name(
+    client, tuan, training_officer, digits
+):
+    # "²" passed isdigit() and then failed int() (a 500); now it names nobody.
+    client.force_login(training_officer)
+
+    response = client.get("/training/assessments/add/", {"person": digits, "q": "do minh"})
+
+    assert response.status_code == 200
+    assert f"?person={tuan.pk}" in response.content.decode()
+
+
 def test_a_viewer_may_not_record_an_assessment(client, tuan, viewer):
     client.force_login(viewer)
     assert client.get(f"/training/assessments/add/?person={tuan.pk}").status_code == 403

@@ -187,6 +187,17 @@ def test_the_officer_finds_people_by_name_without_diacritics_and_adds_one(
     assert "On the run" in again
 
 
+def test_a_search_with_a_nul_character_finds_nobody(client, mod, run, training_officer):
+    # It used to reach the database, where PostgreSQL fails on it (a 500).
+    testing.person(mod["hospital"], "Nguyễn Thị Hương", sex="F")
+    client.force_login(training_officer)
+
+    for search in (f"/training/runs/{run.pk}/trainees/", "/training/assessments/add/"):
+        response = client.get(search, {"q": "huong\x00"})
+        assert response.status_code == 200
+        assert "Nguyễn Thị Hương" not in response.content.decode()
+
+
 def test_it_cannot_add_a_person_of_the_other_ministry_by_a_changed_id(
     client, mps, run, training_officer
 ):

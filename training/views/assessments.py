@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import versions
+from core.parsing import parse_id, query_text
 from core.views import generic
 from people.models import Person
 from training.filtersets import AssessmentFilterSet
@@ -45,8 +46,8 @@ class AssessmentEditView(generic.ObjectEditView):
     template_name = "training/assessment_edit.html"
 
     def get_person(self, request: HttpRequest) -> Person | None:
-        pk = request.POST.get("person") or request.GET.get("person") or ""
-        if not pk.isdigit():
+        pk = parse_id(request.POST.get("person") or request.GET.get("person"))
+        if pk is None:
             return None
         return get_object_or_404(Person.objects.restrict(request.user, "view"), pk=pk)
 
@@ -99,7 +100,7 @@ class AssessmentEditView(generic.ObjectEditView):
 
     def choose_person(self, request: HttpRequest) -> HttpResponse:
         """Without a person: find one (folded name or service number) to record for."""
-        query = request.GET.get("q", "").strip()
+        query = query_text(request.GET.get("q"))
         found = list(people_matching(request.user, query)[:PICK_LIMIT])
         context = {"query": query, "people": found, "limit": PICK_LIMIT}
         return render(request, "training/assessment_person.html", context)

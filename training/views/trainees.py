@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.parsing import parse_id, query_text
 from people.models import Person
 from training import imports, runs
 from training.forms import ForeignTraineeForm, ImportForm
@@ -33,7 +34,7 @@ class TraineeSearchView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = get_run(request, pk, "change")
         require(request, "training.add_enrolment")
-        query = request.GET.get("q", "").strip()
+        query = query_text(request.GET.get("q"))
         context = {
             "object": run,
             "people": candidates(request.user, run, query),
@@ -47,8 +48,8 @@ class AddPersonView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = get_run(request, pk, "change")
         require(request, "training.add_enrolment")
-        person_pk = request.POST.get("person", "")
-        if not person_pk.isdigit():
+        person_pk = parse_id(request.POST.get("person"))
+        if person_pk is None:
             raise Http404
         person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=person_pk)
         try:

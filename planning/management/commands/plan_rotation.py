@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.parsing import parse_id
 from people.models import Person
 from planning.planner.instance import PlannerError
 from planning.planner.pool import DEFAULT_REST_MONTHS
@@ -65,10 +66,10 @@ class Command(BaseCommand):
         weights = self._weights(options["weight"])
         locks = {}
         for text in options["lock"]:
-            position, person = _pair(text)
-            if not (position.isdigit() and person.isdigit()):
+            position, person = (parse_id(part) for part in _pair(text))
+            if position is None or person is None:
                 raise CommandError(f"--lock takes ids: {text!r}")
-            locks[int(position)] = int(person)
+            locks[position] = person
         started = time.perf_counter()
 
         def progress(message: str) -> None:

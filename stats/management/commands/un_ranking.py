@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.parsing import parse_month
 from stats.models import PersonnelType
-from stats.ranking import CSV_HEADER, csv_rows, parse_month, ranking
+from stats.ranking import CSV_HEADER, csv_rows, ranking
 
 
 class Command(BaseCommand):
