@@ -41,3 +41,16 @@ def test_the_login_page_signs_a_user_in(page, sign_in, planner):
     sign_in(planner)
     page.goto("/organisations/")
     assert page.locator("table").inner_text().count("Military Hospital 175") == 1
+
+
+def test_the_history_of_a_record_written_without_history_says_so_instead_of_failing(client, mod):
+    from core.models import Organisation
+
+    client.force_login(testing.user("admin", roles.ADMINISTRATOR, mod["ministry"]))
+    mod["hospital"].history.all().delete()  # as a record a data migration wrote
+
+    response = client.get(f"/organisations/{mod['hospital'].pk}/history/")
+
+    assert response.status_code == 200
+    assert response.context["entries"] == []
+    assert Organisation.objects.filter(pk=mod["hospital"].pk).exists()

@@ -319,7 +319,9 @@ def history_entries(instance: Model) -> list[dict[str, Any]]:
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
     entries = []
-    for newer, older in zip(records, records[1:] + [None], strict=True):
+    # Each record against the one before it; the oldest against none. A record written by a
+    # data migration or a bulk load may have no history row at all: no entry then.
+    for newer, older in zip(records, [*records[1:], None], strict=False):
         changes = []
         if older is not None:
             delta = newer.diff_against(older)
