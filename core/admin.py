@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_scope import (
     ScopedAdmin,
     ScopedInlineMixin,
+    ScopedRawIdWidget,
     ScopedStackedInline,
     ScopedTabularInline,
     has_history,
@@ -34,6 +35,7 @@ from core.admin_scope import (
     scope_error,
     users_in_scope,
 )
+from core.admin_versions import VersionedChangeMixin
 from core.models import Membership, Organisation
 from core.querysets import scope_filter
 
@@ -41,8 +43,10 @@ __all__ = [
     "OWN_SCOPE_ADMINS",
     "ScopedAdmin",
     "ScopedInlineMixin",
+    "ScopedRawIdWidget",
     "ScopedStackedInline",
     "ScopedTabularInline",
+    "VersionedChangeMixin",
     "has_history",
     "scope_error",
     "users_in_scope",
@@ -194,12 +198,15 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class BlueBeretUserAdmin(UserAdmin):
+class BlueBeretUserAdmin(VersionedChangeMixin, UserAdmin):
     """Users scoped by their grants; power is given only by who holds it (`grant_error`).
 
     A non-superuser sees the users of their organisations, changes those whose every grant they
     could have given, and never sets superuser, staff, groups or direct permissions (which
-    would bypass the grants), on anyone, themselves included, nor their own grants.
+    would bypass the grants), on anyone, themselves included, nor their own grants. Two
+    administrators changing one user's grants do not overwrite each other: the form is saved
+    only over the version it was opened from (core.admin_versions; a sign-in of the user
+    meanwhile counts as a change too, since it is one of the user's columns).
     """
 
     inlines = [MembershipInline]
@@ -243,11 +250,12 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(GroupAdmin):
+class RoleAdmin(VersionedChangeMixin, GroupAdmin):
     """Roles and their permissions: read by whoever may view them, changed by superusers only.
 
     A role's permissions reach every organisation at once; an administrator of one ministry
-    editing them would change what the other ministry's users may do.
+    editing them would change what the other ministry's users may do. Saved only over the
+    version the form was opened from (core.admin_versions).
     """
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -260,11 +268,12 @@ class RoleAdmin(GroupAdmin):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
-class SuperuserOnlyAdmin(admin.ModelAdmin):
-    """For a third-party model with no organisation (tokens, sign-in records): superusers only.
+class SuperuserOnlyAdmin(VersionedChangeMixin, admin.ModelAdmin):
+    """For a third-party model with no organisation (sign-in records, say): superusers only.
 
     Such records span every organisation; no grant can scope them, so no role may reach them
-    through the admin whatever permissions it holds.
+    through the admin whatever permissions it holds. Saved, as every admin's change form, only
+    over the version the form was opened from (core.admin_versions).
     """
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -302,9 +311,6 @@ def for_superusers_only(labels: Iterable[str]) -> None:
             wrapped = type(original.__name__, bases, {"__module__": __name__})
             admin.site.register(model, wrapped)
 
-
-# DRF's tokens list every user's keys; they are kept only until knox replaces them.
-for_superusers_only(["authtoken.TokenProxy"])
 
 # The admins that are not ScopedAdmin, each scoped its own way (see above); nothing else may be
 # registered. The walking test and the check below hold it.

@@ -11,8 +11,12 @@ What `ScopedAdmin` scopes, and why each one:
   Viewer's grant stays read-only;
 - simple-history's history pages, which fetch records and versions past `get_queryset`;
 - the choices of foreign keys (and raw ids, autocompletes, list filters): the records the user
-  may view; the field that places the record, only where the user may add or change it;
-- saving: a record lands only where the user may put it; the form says so (no 500).
+  may view; the field that places the record, only where the user may add or change it; a
+  raw id names its record only if the user may view it (`ScopedRawIdWidget`);
+- saving: a record lands only where the user may put it; the form says so (no 500); and only
+  over the version the form was opened from (core.admin_versions);
+- reads of personal data: an admin that sets `access_log` writes the access log's entry for
+  its lists, records and history, as the pages do (core.access_log).
 
 Apps import these from core.admin; they live here to keep each file readable.
 """
@@ -24,19 +28,22 @@ from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import Membership, Organisation
+from core.access_log import record
+from core.admin_versions import VersionedChangeMixin
+from core.models import AccessKind, Membership, Organisation
 from core.querysets import (
     ANY_PERMISSION,
     granted_paths,
@@ -218,13 +225,47 @@ def has_history(model: type[models.Model]) -> bool:
 # --- One base for every model admin --------------------------------------------------------
 
 
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """Django's raw-id input, naming the record typed in only if `queryset` holds it.
+
+    Django's own widget reads the name beside the id through the model's default manager: an
+    id in the address (`add/?person=12`) or in a refused post would show the name of a person
+    of the other ministry. (Its many-to-many sibling shows no names: nothing to scope.)
+    """
+
+    def __init__(
+        self, rel: Any, admin_site: admin.AdminSite, queryset: QuerySet, **kwargs: Any
+    ) -> None:
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        key = self.rel.get_related_field().name
+        try:
+            visible = self.queryset.using(self.db).filter(**{key: value}).exists()
+        except (ValueError, TypeError, DjangoValidationError):
+            visible = False  # not an id at all: Django shows no name either
+        return super().label_and_url_for_value(value) if visible else ("", "")
+
+
 class ScopedFieldsMixin:
-    """Choices of foreign keys and many-to-many fields, limited as `scoped_choices` says."""
+    """Choices of foreign keys and many-to-many fields, limited as `scoped_choices` says; the
+    name beside a raw id too (the records the user may view, whatever queryset a subclass
+    chose for the choices)."""
+
+    raw_id_fields: Any
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "queryset" not in kwargs:
             ordered = self.get_field_queryset(kwargs.get("using"), db_field, request)  # type: ignore[attr-defined]
             kwargs["queryset"] = scoped_choices(request.user, db_field.related_model, ordered)
+        if db_field.name in self.raw_id_fields and "widget" not in kwargs:
+            kwargs["widget"] = ScopedRawIdWidget(
+                db_field.remote_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                scoped_choices(request.user, db_field.related_model, kwargs["queryset"]),
+                using=kwargs.get("using"),
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -234,7 +275,7 @@ class ScopedFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
+class ScopedAdmin(ScopedFieldsMixin, VersionedChangeMixin, SimpleHistoryAdmin):
     """The admin of a model that answers `restrict`: scoped as the pages are (see the module).
 
     A record outside the user's organisations is neither listed nor opened: its pages answer
@@ -242,6 +283,11 @@ class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
     holder of the model permission, as `restrict` says. Models without audit history work too
     (their history page is Django's own, from the admin log).
     """
+
+    # What the admin's pages of a model of personal data show, as the access log names it
+    # ("passports"); None for a model that holds none. core/tests/test_admin_access_log.py
+    # names the models that must set it.
+    access_log: str | None = None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).restrict(request.user, "view")
@@ -283,6 +329,38 @@ class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 
+    # --- the access log: reads of personal data, as the pages log theirs --------------------
+
+    def log_read(
+        self, request: HttpRequest, response: HttpResponse, page: str, rows: int | None = None
+    ) -> None:
+        """One entry of the access log for a page of `access_log`'s records that was shown."""
+        if self.access_log and response.status_code == 200:
+            what = f"admin: {self.access_log} ({page})"
+            record(AccessKind.PAGE, request, what=what, rows=rows)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None and self.access_log:
+            # Counting the page's rows runs the query the page then renders from (cached).
+            self.log_read(request, response, "list", rows=len(changelist.result_list))
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET":
+            self.log_read(request, response, "record", rows=1)
+        return response
+
     def get_list_filter(self, request: HttpRequest) -> Any:
         """A filter by a scoped record offers only those the list holds, not every name."""
         return [self._related_only(entry) for entry in super().get_list_filter(request)]
@@ -309,9 +387,12 @@ class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
         if not has_history(self.model):
-            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
-        self._history_in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+            response = admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        else:
+            self._history_in_scope_or_404(request, object_id)
+            response = super().history_view(request, object_id, extra_context)
+        self.log_read(request, response, "history")
+        return response
 
     def history_form_view(
         self,
@@ -326,7 +407,13 @@ class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
         # The version page saves a revert on POST to whoever may read it; only who may change.
         if request.method == "POST" and not self.has_change_permission(request, obj):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method != "POST":
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            self.log_read(request, response, "past version", rows=1)
+            return response
+        # A revert saves as the change page does: its version check locks inside this.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _history_in_scope_or_404(self, request: HttpRequest, object_id: str) -> Any:
         obj = self.get_object(request, unquote(object_id))
@@ -362,6 +449,15 @@ class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
                     "has no restrict() (core.querysets.RestrictedManager).",
                     obj=type(self),
                     id="core.E001",
+                )
+            )
+        if self.list_editable:
+            errors.append(
+                checks.Error(
+                    f"{type(self).__name__} has list_editable: its rows would be saved without "
+                    "their version (core.admin_versions), over other people's changes.",
+                    obj=type(self),
+                    id="core.E003",
                 )
             )
         for inline in self.inlines:

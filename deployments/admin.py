@@ -41,6 +41,7 @@ class TransitionInline(ScopedTabularInline):
 
 @admin.register(Deployment)
 class DeploymentAdmin(ScopedAdmin):
+    access_log = "deployments"  # who goes where and when: personal data (core.access_log)
     list_display = ("person", "position", "state", "starts_on", "ends_on")
     list_filter = ("state", "position__rotation__mission")
     search_fields = ("person__search_name", "person__service_number")

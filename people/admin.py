@@ -60,8 +60,13 @@ class FoldedSearchMixin:
         return super().get_search_results(request, queryset, fold(search_term))  # type: ignore[misc]
 
 
+# The people and their documents are personal data: each admin names them for the access log
+# (core.access_log), as the API's views of the same records do.
+
+
 @admin.register(Person)
 class PersonAdmin(FoldedSearchMixin, ScopedAdmin):
+    access_log = "people"
     list_display = ["full_name", "service_number", "service", "rank", "organisation", "sex"]
     list_filter = ["service", "sex", "organisation"]
     list_select_related = ["rank", "organisation"]
@@ -80,24 +85,28 @@ class PersonRecordAdmin(FoldedSearchMixin, ScopedAdmin):
 
 @admin.register(PersonLanguage)
 class PersonLanguageAdmin(PersonRecordAdmin):
+    access_log = "languages of people"
     list_display = ["person", "language", "level"]
     list_filter = ["language", "level"]
 
 
 @admin.register(LanguageTestResult)
 class LanguageTestResultAdmin(PersonRecordAdmin):
+    access_log = "language tests"
     list_display = ["person", "language", "test_name", "tested_on", "score", "level"]
     list_filter = ["language", "test_name"]
 
 
 @admin.register(DrivingLicence)
 class DrivingLicenceAdmin(PersonRecordAdmin):
+    access_log = "driving licences"
     list_display = ["person", "category", "number", "issued_on", "expires_on"]
     list_filter = ["category"]
 
 
 @admin.register(Passport)
 class PassportAdmin(PersonRecordAdmin):
+    access_log = "passports"
     list_display = ["person", "number", "kind", "issued_on", "expires_on"]
     list_filter = ["kind"]
     search_fields = [*PersonRecordAdmin.search_fields, "number"]
@@ -105,11 +114,13 @@ class PassportAdmin(PersonRecordAdmin):
 
 @admin.register(MedicalClearance)
 class MedicalClearanceAdmin(PersonRecordAdmin):
+    access_log = "medical clearances"
     list_display = ["person", "examined_on", "result", "valid_until", "examiner"]
     list_filter = ["result"]
 
 
 @admin.register(Screening)
 class ScreeningAdmin(PersonRecordAdmin):
+    access_log = "screenings"
     list_display = ["person", "kind", "status", "screened_on", "screened_by"]
     list_filter = ["kind", "status"]

@@ -4,13 +4,16 @@ The walk goes through the whole URL configuration. Every view answering POST at 
 that names a record (`<int:pk>`) is either a CASE below, and then proved to refuse a save over
 a version the user never saw (keeping their input, saying what the other person changed) and
 to save on the second try, or EXEMPT with the reason it cannot lose an update. A new edit
-view in neither list fails the walk.
+view in neither list fails the walk. The admin's views are walked too (at the end): each one
+that saves a record's form must be of an admin that refuses a stale save, as
+core/tests/test_admin_versions.py proves of every registered admin.
 """
 
 from __future__ import annotations
 
 import datetime
 import html
+import inspect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +25,7 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core import roles, testing, versions
+from core.admin import ScopedAdmin, VersionedChangeMixin
 from core.api_base import etag_for
 from core.views.generic import ObjectDeleteView, VersionedEdit
 
@@ -47,16 +51,10 @@ def record_posts() -> dict[str, type]:
         view = getattr(pattern.callback, "view_class", None)
         if view is None or not hasattr(view, "post"):
             continue
-        if name.startswith("admin:"):
-            continue  # Django's admin site, not the pages (see EXEMPT_NAMESPACES)
         if "pk" in pattern.pattern.converters:
             found[name] = view
     return found
 
-
-EXEMPT_NAMESPACES = {
-    "admin": "Django's admin site is not the pages; its change forms are the admin's own.",
-}
 
 # Views that POST at a record's address but cannot overwrite a change they never saw.
 EXEMPT = {
@@ -512,3 +510,60 @@ def test_the_conflict_names_who_saved_through_the_pages_and_when(client, world):
     assert "Phone is now “0912 345 678” (when you opened the page: “—”)" in text
     record.refresh_from_db()
     assert (record.phone, record.notes) == ("0912 345 678", "")
+
+
+# --- the admin ------------------------------------------------------------------------------
+# Django's admin answers through its ModelAdmins' methods, not views of their own: every route
+# of the admin site is named by the method (or view class) that answers it.
+
+# Save a record's form: only in an admin that refuses a save over a newer version.
+ADMIN_SAVES = {"change_view", "history_form_view"}
+ADMIN_EXEMPT = {
+    "add_view": "Creates a record: there is no version to save over.",
+    "changelist_view": (
+        "Its actions (delete selected) keep no input to lose; list_editable, which would save "
+        "rows without their version, is refused by ScopedAdmin's check (core.E003)."
+    ),
+    "delete_view": "A delete keeps no input to lose.",
+    "history_view": "Reads only.",
+    "RedirectView": "Sends an old address of a record to its change page.",
+    "shortcut": "Sends to the record's page on the site.",
+    "user_change_password": "Sets a password, the one field it posts: nothing else is written.",
+    **dict.fromkeys(
+        ["index", "app_index", "login", "logout", "password_change", "password_change_done"]
+        + ["autocomplete_view", "i18n_javascript", "catch_all_view"],
+        "The admin site's own pages: no record's form.",
+    ),
+}
+
+
+def admin_views() -> dict[str, tuple[str, Any]]:
+    """Every route of the admin site: the name of what answers it, and its model admin."""
+    found = {}
+    for name, pattern in routes():
+        if name.startswith("admin:"):
+            view_class = getattr(pattern.callback, "view_class", None)
+            target = inspect.unwrap(pattern.callback)
+            answered_by = view_class.__name__ if view_class else target.__name__
+            found[name] = (answered_by, getattr(target, "__self__", None))
+    return found
+
+
+def test_every_admin_view_that_saves_a_record_refuses_a_stale_save():
+    found = admin_views()
+    unknown = [
+        f"{name} ({answered_by})"
+        for name, (answered_by, _owner) in sorted(found.items())
+        if answered_by not in ADMIN_SAVES and answered_by not in ADMIN_EXEMPT
+    ]
+    assert not unknown, "Admin views neither versioned nor exempt: " + ", ".join(unknown)
+    saving = {name: owner for name, (by, owner) in found.items() if by in ADMIN_SAVES}
+    unversioned = [
+        name for name, owner in saving.items() if not isinstance(owner, VersionedChangeMixin)
+    ]
+    assert not unversioned, unversioned
+    # simple-history's revert page saves outside changeform_view's transaction: ScopedAdmin
+    # gives it one, so that its version check locks until the save.
+    reverts = [owner for name, (by, owner) in found.items() if by == "history_form_view"]
+    assert reverts and all(isinstance(owner, ScopedAdmin) for owner in reverts)
+    assert {"admin:people_person_change", "admin:auth_user_change"} <= set(saving)

@@ -2,18 +2,22 @@
 
 `one_of_everything` makes, in one organisation, a record of every model the admin scopes by
 organisation; `records_of` finds them again by ministry. A new scoped model that is not built
-here makes the walking test fail, so that no model is walked vacuously.
+here makes the walking test fail, so that no model is walked vacuously. Each record that a
+form may choose (a person, a run, a position...) is named after its ministry's tag, so that a
+page showing the other ministry's one is caught by its name.
 """
 
 from __future__ import annotations
 
 import datetime
+import html
+import re
 from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.forms import MultiWidget
 
-from core import roles, testing
+from core import roles, testing, versions
 from core.models import Organisation
 
 DAY = datetime.date(2024, 3, 1)
@@ -31,8 +35,8 @@ def one_of_everything(org: Organisation, tag: str) -> dict[str, Any]:
         Screening,
     )
     from planning.models import Waiver
-    from planning.testing import course_run, cptm_course
-    from training.models import Assessment, Enrolment
+    from planning.testing import course_run
+    from training.models import Assessment, Course, CourseKind, Enrolment
     from units.models import PositionLanguageRequirement
 
     english = testing.language()
@@ -51,14 +55,19 @@ def one_of_everything(org: Organisation, tag: str) -> dict[str, Any]:
     Screening.objects.create(
         person=person, kind="misconduct", screened_on=DAY, screened_by="Inspectorate"
     )
-    run = course_run(cptm_course(), org, DAY)
+    course = Course.objects.create(
+        code=f"course-of-{tag}", title=f"Course of {tag}", kind=CourseKind.CORE_PREDEPLOYMENT
+    )
+    run = course_run(course, org, DAY)
     Enrolment.objects.create(run=run, person=person, score=80)
     Assessment.objects.create(
         person=person, kind="language", language=english, assessed_on=DAY,
         assessor_kind="national", score=70,
     )  # fmt: skip
-    rotation = testing.rotation(org, number=next_number())
+    rotation = testing.rotation(org, number=next_number(), name=f"Rotation of {tag}")
     position = rotation.positions.first()
+    position.role = f"Position of {tag}"
+    position.save()
     PositionLanguageRequirement.objects.create(position=position, language=english, level=3)
     deployment = Deployment.objects.create(
         person=person, position=position, starts_on=DAY, ends_on=DAY.replace(year=2025)
@@ -84,10 +93,11 @@ def records_of(model: type[Model], ministry: Organisation) -> QuerySet[Any]:
 
 
 def form_data(response: Any) -> dict[str, Any]:
-    """What the browser would post back, unchanged, from an admin change page."""
-    data: dict[str, Any] = {}
+    """What the browser would post back, unchanged, from an admin change page: its fields and
+    the version it was opened from (core.admin_versions)."""
+    data = version_fields(response.content.decode())
     forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets") or []:
         formset = inline.formset
         management = formset.management_form
         for name in management.fields:
@@ -111,3 +121,13 @@ def form_data(response: Any) -> dict[str, Any]:
             else:
                 data[bound.html_name] = str(value)
     return data
+
+
+def version_fields(content: str) -> dict[str, Any]:
+    """The version fields of a page's form, as its HTML carries them; none when it has none."""
+    found = {}
+    for name in (versions.VERSION_FIELD, versions.LOADED_FIELD):
+        match = re.search(rf'name="{name}" value="([^"]*)"', content)
+        if match:
+            found[name] = html.unescape(match.group(1))
+    return found

@@ -77,6 +77,7 @@ def test_a_passport_cannot_be_added_to_a_person_of_the_other_ministry_by_raw_id(
 
     assert refused.status_code == 200
     assert refused.context["adminform"].form.errors
+    assert "Trần Văn Quốc" not in refused.content.decode()  # the raw id's label names no one
     assert accepted.status_code == 302
     assert list(Passport.objects.values_list("person_id", flat=True)) == [police_person.pk]
 
@@ -304,3 +305,13 @@ def test_an_administrator_renames_the_ministry_granted_to_them(client, police_ad
     mps["ministry"].refresh_from_db()
     assert mps["ministry"].short_name == "BCA"
     assert mps["ministry"].parent is None
+
+
+def test_a_raw_id_names_a_person_of_the_users_own_ministry(client, police_admin, police_person):
+    """The label beside a raw id is scoped, not removed: one's own person is named."""
+    client.force_login(police_admin)
+
+    text = client.get(f"/admin/people/passport/add/?person={police_person.pk}").content.decode()
+
+    assert "Phạm Thị Lan" in text
+    assert f"/admin/people/person/{police_person.pk}/change/" in text

@@ -1,16 +1,21 @@
 """The admin obeys the same scope as the pages: walked over every registered admin.
 
 A staff administrator of the Ministry of Public Security meets, for every model the admin
-site knows, a record of the defence ministry: it is not listed, and its change, delete,
-history and version pages answer as for an id that does not exist. The same administrator
-sees the public security ministry's own records, so that no check passes vacuously.
+site knows, a record of the defence ministry: it is not listed, its change, delete, history
+and version pages answer as for an id that does not exist, and an add page given its id
+(`add/?person=12`, as a raw-id field's lookup or a link would) does not name it. The same
+administrator sees the public security ministry's own records, so that no check passes
+vacuously.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.test import Client, RequestFactory
 
 from core import roles, testing
@@ -24,6 +29,7 @@ from core.admin import (
     has_history,
     unscoped_admins,
 )
+from core.admin_scope import scoped_choices
 from core.tests.admin_records import one_of_everything, records_of
 
 
@@ -73,6 +79,44 @@ def test_an_unscoped_registration_is_flagged():
     assert [error.id for error in site._registry[Permission].check()] == ["core.E001"]
 
 
+def foreign_record(related, mod, defence_user):
+    """A record of `related` that belongs to the defence ministry; None for a catalogue."""
+    if issubclass(related, User):
+        return defence_user
+    if getattr(related, "organisation_path", None) is None:
+        return None
+    return records_of(related, mod["ministry"]).first()
+
+
+def names(text, label):
+    """Whether the page names `label` (as a word: not inside a token or another name)."""
+    return re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text) is not None
+
+
+def walk_add_page(client, model, mod, defence_user, viewer):
+    """`add/?<field>=<id of the other ministry's record>` names nothing of that record, in a
+    raw-id field's label, an autocomplete or a list of choices. The fields tried, by name."""
+    opened = client.get(url(model, "add/"))
+    if opened.status_code != 200:
+        return set()
+    tried = set()
+    for name, field in opened.context["adminform"].form.fields.items():
+        if not isinstance(field, ModelChoiceField) or isinstance(field, ModelMultipleChoiceField):
+            continue
+        related = field.queryset.model
+        foreign = foreign_record(related, mod, defence_user)
+        if foreign is None:
+            continue
+        label = str(foreign)
+        visible = {str(record) for record in scoped_choices(viewer, related, None)}
+        assert label not in visible, f"{label} is no name to find: make it distinctive"
+        text = client.get(url(model, f"add/?{name}={foreign.pk}")).content.decode()
+        assert not names(text, label), (model, name, label)
+        assert url(related, f"{foreign.pk}/change/") not in text, (model, name)
+        tried.add((model, name))
+    return tried
+
+
 def walk_scoped(client, model, mod, mps):
     """One model of organisation-scoped records: the other ministry's is nowhere to be seen."""
     foreign = records_of(model, mod["ministry"]).first()
@@ -95,8 +139,9 @@ def walk_scoped(client, model, mod, mps):
     assert client.get(url(model, "add/")).status_code in (200, 403), model
 
     if has_history(model):
-        version = model.history.filter(pk=foreign.pk).values_list("history_id", flat=True)[0]
-        mine = model.history.filter(pk=own.pk).values_list("history_id", flat=True)[0]
+        key = model._meta.pk.attname  # a historical record's own pk is its history_id
+        version = model.history.filter(**{key: foreign.pk}).values_list("history_id", flat=True)[0]
+        mine = model.history.filter(**{key: own.pk}).values_list("history_id", flat=True)[0]
         assert client.get(url(model, f"{foreign.pk}/history/{version}/")).status_code == 404
         assert client.get(url(model, f"{own.pk}/history/{mine}/")).status_code == 200
         # A version id of the other ministry's record, under one's own record's id.
@@ -129,7 +174,8 @@ def test_an_administrator_of_one_ministry_meets_none_of_the_others_records_in_an
     client, mod, mps, police_admin, both_ministries
 ):
     client.force_login(police_admin)
-    walked = set()
+    walked, tried = set(), set()
+    defence_user = both_ministries["defence"]["user"]
 
     for model, model_admin in admin.site._registry.items():
         if isinstance(model_admin, ScopedAdmin):
@@ -137,6 +183,7 @@ def test_an_administrator_of_one_ministry_meets_none_of_the_others_records_in_an
                 walk_catalogue(client, model)
             else:
                 walk_scoped(client, model, mod, mps)
+            tried |= walk_add_page(client, model, mod, defence_user, police_admin)
         elif isinstance(model_admin, BlueBeretUserAdmin):
             police = both_ministries["police"]["user"]
             walk_users(client, model, both_ministries["defence"]["user"], police)
@@ -150,6 +197,13 @@ def test_an_administrator_of_one_ministry_meets_none_of_the_others_records_in_an
         walked.add(model)
 
     assert walked == set(admin.site._registry)
+    # Every raw-id field was tried: Django's own widget names any record whose id it is given.
+    raw_ids = {
+        (model, name)
+        for model, model_admin in admin.site._registry.items()
+        for name in model_admin.raw_id_fields
+    }
+    assert raw_ids and raw_ids <= tried, raw_ids - tried
 
 
 def walk_superuser_only(model, mps):
@@ -182,3 +236,25 @@ def test_a_superuser_meets_both_ministries_in_the_admin(client, mod, mps, both_m
     shown = set(listing.context["cl"].queryset.values_list("pk", flat=True))
     passports = {both_ministries[side]["passport"].pk for side in ("defence", "police")}
     assert passports <= shown
+
+
+def test_the_admin_pages_of_a_record_carry_no_inline_style_or_script(client, mps):
+    """The Content-Security-Policy (style-src and script-src 'self') would refuse them:
+    simple-history's list of versions is overridden without its style attribute."""
+    person = testing.person(mps["police"], "Phạm Thị Lan", service="police")
+    person.full_name = "Renamed"
+    person.save()  # two versions: the history page shows its paginator
+    version = person.history.earliest().history_id
+    root = testing.user("root", roles.VIEWER, is_staff=True, is_superuser=True)
+    client.force_login(root)
+
+    base = f"/admin/people/person/{person.pk}/"
+    pages = ["/admin/people/person/", "change/", "history/", f"history/{version}/"]
+    for page in [pages[0], *(base + page for page in pages[1:])]:
+        opened = client.get(page)
+        text = opened.content.decode()
+        assert opened.status_code == 200, page
+        assert " style=" not in text, page
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), page
+        assert "<style" not in text, page
+    assert 'class="paginator"' in client.get(base + "history/").content.decode()
