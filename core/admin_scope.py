@@ -401,8 +401,8 @@ class ScopedAdmin(ScopedFieldsMixin, VersionedChangeMixin, SimpleHistoryAdmin):
         version_id: str,
         extra_context: dict | None = None,
     ) -> HttpResponse:
-        if not has_history(self.model):
-            raise Http404
+        if not has_history(self.model) or not version_id.isascii() or not version_id.isdigit():
+            raise Http404  # simple-history would int() it: a 500 for "abc" (upstream #1108)
         obj = self._history_in_scope_or_404(request, object_id)
         # The version page saves a revert on POST to whoever may read it; only who may change.
         if request.method == "POST" and not self.has_change_permission(request, obj):

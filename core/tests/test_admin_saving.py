@@ -315,3 +315,18 @@ def test_a_raw_id_names_a_person_of_the_users_own_ministry(client, police_admin,
 
     assert "Phạm Thị Lan" in text
     assert f"/admin/people/person/{police_person.pk}/change/" in text
+
+
+def test_odd_admin_addresses_answer_not_found_instead_of_failing(client, mod):
+    root = testing.user("root-odd", roles.ADMINISTRATOR, mod["ministry"], is_staff=True)
+    root.is_superuser = True
+    root.save()
+    person = testing.person(mod["hospital"])
+    client.force_login(root)
+    base = f"/admin/people/person/{person.pk}"
+
+    assert client.get(f"{base}/change/?_to_field=").status_code == 200
+    assert client.get(f"{base}/delete/?_to_field=").status_code == 200
+    assert client.get(f"{base}/history/abc/").status_code == 404
+    assert client.get(f"{base}/history/²/").status_code == 404
+    assert Person.objects.filter(pk=person.pk).exists()
