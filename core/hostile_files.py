@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import random
 import re
 import struct
 import zipfile
@@ -22,8 +23,13 @@ from openpyxl import Workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"
+STYLES = "xl/styles.xml"
+WORKBOOK = "xl/workbook.xml"
+THEME = "xl/theme/theme1.xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 MB = 1024 * 1024
+HORIZONTAL = ("general", "left", "center", "right", "fill", "justify", "distributed")
+VERTICAL = ("top", "center", "bottom", "justify", "distributed")
 
 
 @dataclass(frozen=True)
@@ -102,20 +108,28 @@ def merged_bomb() -> bytes:
 @functools.cache
 def zip_bomb(megabytes: int = 401) -> bytes:
     """About 400 KB whose sheet unpacks to 401 MB (spaces after the XML's root element, which
-    XML allows): a real one, whose checksum holds. Compressed once: after a full flush the
-    compressor starts afresh, so every megabyte of spaces compresses to the same bytes."""
-    members = {name: data for name, data in unzipped(workbook()).items() if name != SHEET}
-    prefix = unzipped(workbook())[SHEET]
-    block = b" " * MB
+    XML allows): a real one, whose checksum holds."""
+    return stuffed(workbook(), SHEET, unzipped(workbook())[SHEET], b" " * MB, megabytes)
+
+
+def stuffed(
+    content: bytes, part: str, prefix: bytes, block: bytes, copies: int, suffix: bytes = b""
+) -> bytes:
+    """The zip `content` with `part` made of `prefix`, `copies` times `block`, `suffix`, the
+    others stored as they are. Compressed once: after a full flush the compressor starts
+    afresh, so every copy of the block compresses to the same bytes."""
+    members = {name: data for name, data in unzipped(content).items() if name != part}
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     head = compressor.compress(prefix) + compressor.flush(zlib.Z_FULL_FLUSH)
     piece = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
-    compressed = head + piece * megabytes + compressor.flush()
+    compressed = head + piece * copies + compressor.compress(suffix) + compressor.flush()
     checksum = zlib.crc32(prefix)
-    for _ in range(megabytes):
+    for _ in range(copies):
         checksum = zlib.crc32(block, checksum)
+    checksum = zlib.crc32(suffix, checksum)
     entries = [(name, 0, zlib.crc32(data), data, len(data)) for name, data in members.items()]
-    entries.append((SHEET, 8, checksum, compressed, len(prefix) + megabytes * MB))
+    size = len(prefix) + copies * len(block) + len(suffix)
+    entries.append((part, 8, checksum, compressed, size))
     return zip_of(entries)
 
 
@@ -161,9 +175,8 @@ LAUGHS = (
 )
 
 
-def billion_laughs() -> bytes:
-    """Shared strings whose one text, shown in cell B2, expands to a billion "lol"s (3 GB)
-    through entities."""
+def with_strings(strings: bytes) -> bytes:
+    """A workbook whose cell B2 shows the first of the shared strings `strings`."""
     override = (
         f'<Override PartName="/{STRINGS}" ContentType="application/vnd.openxmlformats-'
         'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
@@ -174,9 +187,105 @@ def billion_laughs() -> bytes:
         {
             "[Content_Types].xml": lambda xml: xml.replace(b"</Types>", override),
             SHEET: lambda xml: xml.replace(b"</row></sheetData>", cell),
-            STRINGS: LAUGHS.encode(),
+            STRINGS: strings,
         },
     )
+
+
+def billion_laughs() -> bytes:
+    """Shared strings whose one text, shown in cell B2, expands to a billion "lol"s (3 GB)
+    through entities."""
+    return with_strings(LAUGHS.encode())
+
+
+# --- the parts openpyxl parses (or reads) whole -------------------------------------------
+# Each is kept well under the 100 to 1 compression ratio of a zip bomb, with random
+# values or a random letter every few dozen bytes: refused for what it holds, not for how
+# well it compresses.
+
+
+def sparse_block(seed: int = 2014, every: int = 48) -> bytes:
+    """A megabyte of "a"s with a random letter every `every` bytes: compressed about 35 to 1."""
+    rng = random.Random(seed)
+    block = bytearray(b"a" * MB)
+    for at in range(0, MB, every):
+        block[at] = rng.randrange(ord("a"), ord("z") + 1)
+    return bytes(block)
+
+
+def styles_xml(formats: int, seed: int = 2014) -> bytes:
+    """A styles part of `formats` random cell formats (<xf>), each with a number format and
+    an alignment, about 160 bytes a format. A real workbook has a few hundred."""
+    rng = random.Random(seed)
+    xfs = "".join(
+        f'<xf numFmtId="{rng.randrange(50)}" fontId="0" fillId="0" borderId="0" xfId="0" '
+        f'applyAlignment="1"><alignment horizontal="{rng.choice(HORIZONTAL)}" '
+        f'vertical="{rng.choice(VERTICAL)}" indent="{rng.randrange(16)}" '
+        f'wrapText="{rng.randrange(2)}"/></xf>'
+        for _ in range(formats)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN}">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill/></fill><fill><patternFill patternType="gray125"/>'
+        '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/>'
+        '</border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+        f'borderId="0"/></cellStyleXfs><cellXfs count="{formats}">{xfs}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ).encode()
+
+
+def styles_bomb(formats: int = 24_000) -> bytes:
+    """24,000 random cell formats in 3.7 MB of styles: openpyxl builds objects for each one,
+    whether a cell uses it or not."""
+    return rewrite(workbook(), {STYLES: styles_xml(formats)})
+
+
+def workbook_names(names: int, seed: int = 2014) -> bytes:
+    """The workbook part with `names` defined names (about 55 bytes each), random ones."""
+    rng = random.Random(seed)
+    defined = "".join(
+        f'<definedName name="N{rng.getrandbits(40):010x}">People!$A${rng.randrange(1, 9999)}'
+        "</definedName>"
+        for _ in range(names)
+    )
+    return re.sub(
+        rb"<definedNames\s*/>",
+        f"<definedNames>{defined}</definedNames>".encode(),
+        unzipped(workbook())[WORKBOOK],
+    )
+
+
+def names_bomb(names: int = 65_000) -> bytes:
+    """65,000 defined names in 3.7 MB of workbook part, within its size limit: openpyxl
+    parses each into an object and binds it to the workbook."""
+    return rewrite(workbook(), {WORKBOOK: workbook_names(names)})
+
+
+def big_workbook_part(names: int = 90_000) -> bytes:
+    """A workbook part of 5 MB (90,000 defined names), parsed whole by openpyxl."""
+    return rewrite(workbook(), {WORKBOOK: workbook_names(names)})
+
+
+@functools.cache
+def big_theme(megabytes: int = 90) -> bytes:
+    """A theme of 90 MB (a comment of letters inside it): openpyxl reads the theme into
+    memory whole, as bytes."""
+    theme = unzipped(workbook())[THEME]
+    end = theme.rindex(b"</a:theme>")
+    return stuffed(
+        workbook(), THEME, theme[:end] + b"<!--", sparse_block(), megabytes, b"--></a:theme>"
+    )
+
+
+@functools.cache
+def long_shared_text(megabytes: int = 90) -> bytes:
+    """One shared text of 90 MB, shown in cell B2: openpyxl holds every shared text in
+    memory, a single one as long as this twice while it joins it."""
+    content = with_strings(b"")
+    head = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}"><si><t>'.encode()
+    return stuffed(content, STRINGS, head, sparse_block(), megabytes, b"</t></si></sst>")
 
 
 def pdf_named_xlsx() -> bytes:
@@ -303,6 +412,41 @@ CORPUS = [
         billion_laughs,
         r"sharedStrings\.xml\) declares an XML document type",
         "entity expansion in shared strings",
+    ),
+    Hostile(
+        "styles_bomb",
+        "xlsx",
+        styles_bomb,
+        r"styles \(xl/styles\.xml\) define more than 20,000 formats",
+        "24,000 cell formats in the styles",
+    ),
+    Hostile(
+        "names_bomb",
+        "xlsx",
+        names_bomb,
+        r"besides its sheets .* hold more than 50,000 XML elements, xl/workbook\.xml reaching",
+        "65,000 defined names",
+    ),
+    Hostile(
+        "big_workbook_part",
+        "xlsx",
+        big_workbook_part,
+        r"\(xl/workbook\.xml\) unpacks to 5\.1 MB; at most 4 MB are read",
+        "5 MB workbook part",
+    ),
+    Hostile(
+        "big_theme",
+        "xlsx",
+        big_theme,
+        r"\(xl/theme/theme1\.xml\) unpacks to 90 MB; at most 4 MB are read",
+        "90 MB theme",
+    ),
+    Hostile(
+        "long_shared_text",
+        "xlsx",
+        long_shared_text,
+        r"\(xl/sharedStrings\.xml\) unpacks to 90 MB; at most 32 MB are read",
+        "one shared text of 90 MB",
     ),
     Hostile(
         "pdf_named_xlsx",

@@ -9,10 +9,14 @@ the work it bounds, and each refusal names the limit passed:
    the parts of an Excel workbook; a CSV file is text);
 2. for a workbook, before openpyxl opens it (core.workbook_checks): the zip's directory
    (members, unpacked sizes, compression ratios), every XML part's prolog (no document
-   type, so no entities), and each sheet's XML streamed as bytes: the size it declares, how
-   far down and across its cells go, how many cells, every merged range's area;
+   type, so no entities); the parts openpyxl parses whole (core.workbook_parts: content
+   types, workbook, relationships, styles, theme, properties), each to a size, all together
+   to a number of XML elements, the styles to a number of formats; and each sheet's XML
+   streamed as bytes: the size it declares, how far down and across its cells go, how many
+   cells, every merged range's area;
 3. then the rows, read by openpyxl in read-only mode (a stream, without the declared size,
-   never wider than the column limit), or by the csv module from lines of bounded length.
+   never wider than the column limit, chart sheets left unread), or by the csv module from
+   lines of bounded length.
 
 Rows keep the numbers the spreadsheet shows (the heading is row 1), empty rows are skipped,
 and a merged range is read as its top-left value in every cell it covers: an officer who
@@ -40,9 +44,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import get_column_letter
 
 from core import workbook_checks as checks
+from core import workbook_parts
 from core.workbook_checks import number
 
 MB = 1024 * 1024
@@ -55,6 +61,22 @@ MAX_UNPACKED_BYTES = 400 * MB
 MAX_PART_BYTES = 100 * MB  # one XML part: a 20,000-row sheet of text is about 26 MB
 MAX_RATIO = 100  # sheet XML compresses about 9 to 1; Apache POI refuses past 100 to 1 too
 MAX_MEMBERS = 1000  # a workbook has about ten parts, more with many sheets or pictures
+# The parts openpyxl parses whole (content types, workbook, relationships, styles, document
+# properties) or reads whole (the theme): real ones are a few KB, a styles part rarely
+# passes 1 MB, a sheet's relationships with 20,000 hyperlinks are about 3 MB.
+MAX_PARSED_PART_BYTES = 4 * MB
+# openpyxl makes an object of each element of those parts, at 20 to 70 µs (measured): 50,000
+# take at most about 3.5 s. A styles part as openpyxl writes it holds about 30,000 a MB.
+MAX_PARSED_ELEMENTS = 50_000
+# Formats of the styles (cell and number formats, fonts, fills, borders, conditional
+# formats, named styles) together: a few hundred cell formats make about 1,000 with their
+# fonts, fills and borders, a 1 MB styles part about 10,000. Excel allows 64,000 cell
+# formats, which openpyxl takes 10 s to read.
+MAX_STYLES = 20_000
+# openpyxl holds every shared text in memory, a single long one twice while it joins it:
+# 640,000 different texts of 20 characters (the most cells a 20,000-row import reads) are
+# 23 MB of shared strings.
+MAX_STRINGS_BYTES = 32 * MB
 MAX_MERGES = 10_000
 MAX_MERGED_CELLS = 200_000
 MAX_LINE_CHARS = 100_000  # one line of a CSV file
@@ -85,6 +107,10 @@ class Limits:
     max_part_bytes: int = MAX_PART_BYTES
     max_ratio: int = MAX_RATIO
     max_members: int = MAX_MEMBERS
+    max_parsed_part_bytes: int = MAX_PARSED_PART_BYTES
+    max_parsed_elements: int = MAX_PARSED_ELEMENTS
+    max_styles: int = MAX_STYLES
+    max_strings_bytes: int = MAX_STRINGS_BYTES
     max_merges: int = MAX_MERGES
     max_merged_cells: int = MAX_MERGED_CELLS
     max_line_chars: int = MAX_LINE_CHARS
@@ -198,7 +224,6 @@ def not_a_workbook(start: bytes) -> str:
 def read_workbook(
     stream: IO[bytes], limits: Limits, preferred: str | None, progress: Progress | None
 ) -> Table:
-    from openpyxl import load_workbook
     from openpyxl.xml import DEFUSEDXML
 
     if not DEFUSEDXML:
@@ -212,7 +237,8 @@ def read_workbook(
             raise checks.Refusal(checks.damaged()) from error
         with archive:
             checks.check_members(archive, limits)
-            parts = checks.find_parts(archive, limits)
+            parts = workbook_parts.find_parts(archive, limits)
+            workbook_parts.check_parsed_parts(archive, parts, limits)
             names = [sheet_name for sheet_name, _member in parts.sheets]
             chosen = preferred if preferred in names else names[0]
             member = dict(parts.sheets)[chosen]
@@ -231,7 +257,9 @@ def read_workbook(
     try:
         # read_only streams the sheet row by row; data_only gives what the cells show (a
         # formula's last computed value), which is what the officer sees and means.
-        book = load_workbook(stream, read_only=True, data_only=True, keep_links=False)
+        reader = Reader(stream, read_only=True, data_only=True, keep_links=False)
+        reader.read()
+        book = reader.wb
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise FileRefused(checks.damaged()) from error
     try:
@@ -250,6 +278,19 @@ def read_workbook(
         raise FileRefused(checks.damaged()) from error
     finally:
         book.close()
+
+
+class Reader(ExcelReader):
+    """openpyxl's reader of a workbook (what openpyxl.load_workbook runs), chart sheets left
+    unread.
+
+    A chart sheet holds a chart, nothing to import, and openpyxl would parse its drawing and
+    charts whole and read its pictures into memory, again for every reference its drawing
+    makes to them: bounding that would mean following each drawing as openpyxl does.
+    """
+
+    def read_chartsheet(self, sheet: Any, rel: Any) -> None:
+        return None
 
 
 def workbook_rows(

@@ -8,15 +8,17 @@ expanding into gigabytes ("billion laughs"), or a directory of a million members
 memory before any is opened). So the checks here read only the zip's directory and stream
 the XML of the sheets and of the shared strings as bytes, counting tags in C (bytes.count,
 rfind) and looking closer only at the few elements that matter (<dimension>, <mergeCell>,
-a row's last cell). Nothing is expanded; each check stops at the first limit passed.
+a row's last cell). Nothing is expanded; each check stops at the first limit passed. The
+parts openpyxl parses whole (content types, workbook, relationships, styles...) are found
+and checked by core.workbook_parts, with the streaming helpers here.
 
 The checks name the limit in their refusal (core.spreadsheets.FileRefused), so the officer
-knows what to change. Used by core.spreadsheets only.
+knows what to change. Used by core.spreadsheets and core.workbook_parts only.
 """
 
 from __future__ import annotations
 
-import posixpath
+import codecs
 import re
 import zipfile
 import zlib
@@ -24,27 +26,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from defusedxml.ElementTree import ParseError, fromstring
 from django.utils.translation import gettext as _
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 if TYPE_CHECKING:
     from core.spreadsheets import Limits
 
-# Content types of a workbook's main part, as openpyxl accepts them (.xlsx, .xlsm, templates).
-WORKBOOK_TYPES = {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
-    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-    "application/vnd.ms-excel.template.macroEnabled.main+xml",
-}
-SHARED_STRINGS_TYPE = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-)
-OTHER_OFFICE_TYPES = {
-    "wordprocessingml": "Word",
-    "presentationml": "PowerPoint",
-}
 CHUNK = 1 << 20
 # The XML declaration and the root element open every part within its first bytes; a part
 # whose root is not found this early is no part a spreadsheet program wrote.
@@ -144,17 +131,7 @@ def check_members(archive: zipfile.ZipFile, limits: Limits) -> None:
         is_xml = member.filename.lower().endswith(XML_SUFFIXES)
         limit = limits.max_part_bytes if is_xml else limits.max_unpacked_bytes
         if member.file_size > limit:
-            raise Refusal(
-                _(
-                    "A part of the workbook (%(part)s) unpacks to %(size)s; "
-                    "at most %(limit)s are read."
-                )
-                % {
-                    "part": member.filename,
-                    "size": size_text(member.file_size),
-                    "limit": size_text(limit),
-                }
-            )
+            raise Refusal(part_too_large(member.filename, member.file_size, limit))
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
             raise Refusal(
@@ -172,6 +149,16 @@ def check_members(archive: zipfile.ZipFile, limits: Limits) -> None:
             raise Refusal(_("The workbook is encrypted; save it without a password and upload it."))
         if is_xml:
             check_prolog(archive, member.filename)
+
+
+def part_too_large(part: str, size: int, limit: int) -> str:
+    return _(
+        "A part of the workbook (%(part)s) unpacks to %(size)s; at most %(limit)s are read."
+    ) % {
+        "part": part,
+        "size": size_text(size),
+        "limit": size_text(limit),
+    }
 
 
 def head(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -212,103 +199,23 @@ def decoded(start: bytes) -> str:
     return start.decode("utf-8", "replace")
 
 
-# --- which parts hold what ----------------------------------------------------------------
-
-
-@dataclass
-class Parts:
-    """The parts of a workbook the reader needs: its sheets in order, its shared strings."""
-
-    sheets: list[tuple[str, str]] = field(default_factory=list)  # (name, zip member)
-    shared_strings: str | None = None
-
-
-def find_parts(archive: zipfile.ZipFile, limits: Limits) -> Parts:
-    """The workbook's sheets and shared strings, found as openpyxl finds them: the content
-    types name the workbook part, whose relationships name the sheets' parts."""
-    names = set(archive.namelist())
-    if "[Content_Types].xml" not in names:
-        raise Refusal(not_a_workbook(archive, names))
-    types = small_xml(archive, "[Content_Types].xml", limits)
-    overrides = {
-        element.get("PartName", "").lstrip("/"): element.get("ContentType", "")
-        for element in types
-        if local(element.tag) == "Override"
-    }
-    workbook = next((part for part, kind in overrides.items() if kind in WORKBOOK_TYPES), None)
-    if workbook is None:
-        defaults = {e.get("ContentType", "") for e in types if local(e.tag) == "Default"}
-        if not defaults & WORKBOOK_TYPES:
-            for marker, program in OTHER_OFFICE_TYPES.items():
-                if any(marker in kind for kind in overrides.values()):
-                    raise Refusal(
-                        _("This is a %(program)s document, not an Excel workbook.")
-                        % {"program": program}
-                    )
-            raise Refusal(_("This zip archive holds no Excel workbook; upload an .xlsx file."))
-        workbook = "xl/workbook.xml"  # some programs give the type as a default (openpyxl too)
-    if workbook not in names:
-        raise Refusal(damaged())
-    folder = posixpath.dirname(workbook)
-    rels_name = posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")
-    targets: dict[str, tuple[str, str]] = {}
-    if rels_name in names:
-        for rel in small_xml(archive, rels_name, limits):
-            if local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
-                continue
-            target = rel.get("Target", "")
-            path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-            targets[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(path))
-    parts = Parts()
-    for element in small_xml(archive, workbook, limits):
-        if local(element.tag) != "sheet":
-            continue
-        rel_id = next((v for k, v in element.attrib.items() if local(k) == "id"), "")
-        kind, path = targets.get(rel_id, ("", ""))
-        if kind.endswith("/worksheet"):
-            if path not in names:
-                raise Refusal(damaged())
-            parts.sheets.append((element.get("name", ""), path))
-    if not parts.sheets:
-        raise Refusal(_("The workbook has no sheet with cells."))
-    shared = next((p for p, kind in overrides.items() if kind == SHARED_STRINGS_TYPE), None)
-    parts.shared_strings = shared if shared in names else None
-    return parts
-
-
-def not_a_workbook(archive: zipfile.ZipFile, names: set[str]) -> str:
-    if "mimetype" in names and b"opendocument" in head(archive, "mimetype"):
-        return _("This is an OpenDocument file (.ods); save it as .xlsx and upload that.")
-    return _("This zip archive holds no Excel workbook; upload an .xlsx file.")
-
-
-def small_xml(archive: zipfile.ZipFile, name: str, limits: Limits) -> list:
-    """The elements of a small part (content types, workbook, relationships), parsed with
-    defusedxml (no document type, no entities); its size was bounded by check_members."""
-    try:
-        with archive.open(name) as stream:
-            content = stream.read(limits.max_part_bytes + 1)
-        return list(fromstring(content, forbid_dtd=True).iter())
-    except (ParseError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as error:
-        # defusedxml's refusals (DTDForbidden, EntitiesForbidden) are ValueErrors too.
-        raise Refusal(damaged()) from error
-
-
-def local(tag: str) -> str:
-    """A tag or attribute name without its namespace: "{…/main}sheet" → "sheet"."""
-    return tag.rsplit("}", 1)[-1]
-
-
 # --- streaming a part ---------------------------------------------------------------------
 
 
 def blocks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
     """The part's bytes in blocks of about a megabyte, each cut before a tag the next block
-    completes, so that no tag is split between two blocks."""
+    completes, so that no tag is split between two blocks. A UTF-16 part comes as UTF-8:
+    counted as bytes, its tags would be none, and openpyxl reads it all the same."""
     carry = b""
+    decoder: codecs.IncrementalDecoder | None = None
+    first = True
     try:
         with archive.open(name) as stream:
             while chunk := stream.read(CHUNK):
+                if first:
+                    decoder, first = utf16_decoder(chunk), False
+                if decoder is not None:
+                    chunk = decoder.decode(chunk).encode()
                 block = carry + chunk
                 cut = block.rfind(b"<")
                 if cut >= 0 and len(block) - cut <= CARRY and block.find(b">", cut) < 0:
@@ -320,6 +227,19 @@ def blocks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
         raise Refusal(damaged()) from error
     if carry:
         yield carry
+
+
+def utf16_decoder(start: bytes) -> codecs.IncrementalDecoder | None:
+    """A decoder for a part that starts as UTF-16 does (see decoded), else None."""
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"  # the byte order mark tells which
+    elif start.startswith(b"<\x00"):
+        encoding = "utf-16-le"
+    elif start.startswith(b"\x00<"):
+        encoding = "utf-16-be"
+    else:
+        return None
+    return codecs.getincrementaldecoder(encoding)("replace")
 
 
 def tag(prefix: bytes, name: bytes) -> bytes:

@@ -3,7 +3,9 @@
 The corpus (core.hostile_files) is built here, never committed: a sheet declaring
 A1:XFD20000, a merged range A2:XFD20001, a real zip bomb of 401 MB, entities expanding to
 gigabytes, a PDF or text or another zip behind an .xlsx name, too many rows, columns, cells,
-parts, a CSV line or cell too long. Each is uploaded to the people import and to a course
+parts, a CSV line or cell too long; and parts openpyxl parses or reads whole, each far from
+a zip bomb's compression ratio: 24,000 cell formats, 65,000 defined names, a 5 MB workbook
+part, a 90 MB theme, a 90 MB shared text. Each is uploaded to the people import and to a course
 run's results import: refused with the limit in the message, nothing written, the request's
 peak memory under 100 MB. Times are the benchmark's (bench/hostile_files.py), never asserted.
 """
@@ -14,14 +16,30 @@ import io
 import re
 import tracemalloc
 import zipfile
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl.chart import BarChart, Reference
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.xml import DEFUSEDXML
 
 from core import hostile_files, roles, spreadsheets, testing
-from core.hostile_files import CORPUS, SHEET, inline, rewrite, sheet_xml, workbook
+from core.hostile_files import (
+    CORPUS,
+    SHEET,
+    STYLES,
+    WORKBOOK,
+    inline,
+    rewrite,
+    sheet_xml,
+    styles_xml,
+    unzipped,
+    workbook,
+    workbook_names,
+)
 from people.models import Passport, Person
 from training.models import Course, CourseRun, Enrolment
 
@@ -118,6 +136,7 @@ def test_a_hostile_workbook_is_refused_before_openpyxl_opens_it(hostile, monkeyp
         raise AssertionError("openpyxl opened a hostile workbook")
 
     monkeypatch.setattr(openpyxl, "load_workbook", never)
+    monkeypatch.setattr(ExcelReader, "read", never)  # what load_workbook and the reader run
     with pytest.raises(spreadsheets.FileRefused, match=hostile.expected):
         spreadsheets.read_table(io.BytesIO(hostile.build()), "people.xlsx", PEOPLE_LIMITS)
 
@@ -238,6 +257,23 @@ def test_a_workbook_with_a_namespace_prefix_is_scanned_as_well():
         read(content)
 
 
+def utf16(xml: bytes) -> bytes:
+    return xml.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+
+
+def test_a_part_in_utf16_is_scanned_as_well():
+    # No spreadsheet program writes one, but openpyxl reads it: its tags, counted as UTF-8
+    # bytes, would be none.
+    body = f'<row r="1">{inline("A1", "service_number")}{inline("KN1", "note")}</row>'
+    content = rewrite(workbook(), {SHEET: utf16(sheet_xml(body))})
+    with pytest.raises(spreadsheets.FileRefused, match="column KN; at most 200 columns"):
+        read(content)
+    styles = rewrite(workbook(), {STYLES: utf16(styles_xml(300))})
+    assert read(styles).rows == [(2, ["QD0001", "Nguyễn Văn An"])]
+    with pytest.raises(spreadsheets.FileRefused, match="define more than 200 formats"):
+        read(styles, limits=spreadsheets.Limits(max_styles=200))
+
+
 def test_a_csv_named_file_holding_a_workbook_is_refused():
     with pytest.raises(spreadsheets.FileRefused, match="named .csv but is no text"):
         read(workbook(), "people.csv")
@@ -277,3 +313,112 @@ def test_sheets_without_a_declared_size_count_together_against_the_limits():
     with pytest.raises(spreadsheets.FileRefused, match="sheets of the workbook hold more than 41"):
         read(two_sheets(notes), limits=limits)
     assert read(two_sheets(notes)).rows == [(2, ["QD0001"])]
+
+
+# --- the parts openpyxl parses whole ------------------------------------------------------
+
+
+def formatted_workbook(formats: int = 300) -> bytes:
+    """A workbook as openpyxl saves it: "People" with a date of birth, and a sheet of
+    `formats` cells each formatted differently (font, fill, border, number format,
+    alignment), as a real workbook's few hundred formats."""
+    book = openpyxl.Workbook()
+    people = book.active
+    people.title = "People"
+    people.append(["service_number", "full_name", "born_on"])
+    people.append(["QD0001", "Nguyễn Văn An", datetime.date(1990, 5, 17)])
+    people["C2"].number_format = "dd/mm/yyyy"
+    sheet = book.create_sheet("Formats")
+    for n in range(formats):
+        cell = sheet.cell(row=n + 1, column=1, value=n)
+        cell.font = Font(size=8 + n % 12, bold=n % 2 == 0, color=f"FF{n * 4099 % 0xFFFFFF:06X}")
+        cell.fill = PatternFill("solid", fgColor=f"FF{n * 7919 % 0xFFFFFF:06X}")
+        cell.border = Border(left=Side(style=("thin", "medium", "dashed")[n % 3]))
+        cell.number_format = ("0.00", "#,##0", "0%", "dd/mm/yyyy")[n % 4] + "0" * (n % 7)
+        cell.alignment = Alignment(horizontal=("left", "center", "right")[n % 3])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_with_a_few_hundred_formats_is_read_with_its_dates():
+    content = formatted_workbook()
+    assert len(unzipped(content)[STYLES]) > 50_000  # a styles part as real ones are
+    born = datetime.datetime(1990, 5, 17)
+    assert read(content).rows == [(2, ["QD0001", "Nguyễn Văn An", born])]
+    assert read(rewrite(workbook(), {STYLES: styles_xml(1_000)})).rows == [
+        (2, ["QD0001", "Nguyễn Văn An"])
+    ]
+
+
+def test_the_styles_are_held_to_a_number_of_formats():
+    content = rewrite(workbook(), {STYLES: styles_xml(300)})
+    with pytest.raises(spreadsheets.FileRefused) as refused:
+        read(content, limits=spreadsheets.Limits(max_styles=200))
+    assert str(refused.value) == (
+        "The workbook's styles (xl/styles.xml) define more than 200 formats (cell and number "
+        "formats, fonts, fills, borders, conditional formats, named styles); at most 200 are "
+        "read. Paste the data as values into a new workbook and upload that."
+    )
+
+
+def test_the_parts_parsed_whole_are_held_to_a_size_and_together_to_a_number_of_elements():
+    content = rewrite(workbook(), {WORKBOOK: workbook_names(2_000)})
+    assert read(content).rows == [(2, ["QD0001", "Nguyễn Văn An"])]
+    with pytest.raises(spreadsheets.FileRefused) as refused:
+        read(content, limits=spreadsheets.Limits(max_parsed_elements=1_000))
+    assert str(refused.value) == (
+        "The parts of the workbook besides its sheets (styles, names, relationships…) hold "
+        "more than 1,000 XML elements, xl/workbook.xml reaching the limit; at most 1,000 are "
+        "read. Paste the data as values into a new workbook and upload that."
+    )
+    # The styles' elements count with the others: no part reaches the limit alone.
+    styled = rewrite(content, {STYLES: styles_xml(1_000)})
+    with pytest.raises(spreadsheets.FileRefused, match="xl/styles.xml reaching the limit"):
+        read(styled, limits=spreadsheets.Limits(max_parsed_elements=3_000))
+    with pytest.raises(spreadsheets.FileRefused) as refused:
+        read(content, limits=spreadsheets.Limits(max_parsed_part_bytes=64 * 1024))
+    assert str(refused.value) == (
+        "A part of the workbook (xl/workbook.xml) unpacks to 117.5 KB; at most 64 KB are read."
+    )
+
+
+def test_two_sheets_on_one_part_are_refused():
+    # openpyxl would read the part once for each sheet; the checks stream it once.
+    twice = (
+        b'<sheet name="People" sheetId="1" state="visible" r:id="rId1" />'
+        b'<sheet name="Again" sheetId="2" state="visible" r:id="rId1" />'
+    )
+    content = rewrite(workbook(), {WORKBOOK: lambda xml: re.sub(rb"<sheet [^>]*/>", twice, xml)})
+    with pytest.raises(spreadsheets.FileRefused, match="damaged or incomplete"):
+        read(content)
+
+
+def test_a_sheet_of_another_relationship_type_is_checked_as_openpyxl_reads_it():
+    # openpyxl reads every sheet but a chart sheet as a worksheet, whatever its type.
+    body = f'<row r="1">{inline("A1", "service_number")}{inline("KN1", "note")}</row>'
+    rels = "xl/_rels/workbook.xml.rels"
+    content = rewrite(
+        workbook(),
+        {
+            SHEET: sheet_xml(body),
+            rels: lambda xml: xml.replace(b"relationships/worksheet", b"relationships/macro"),
+        },
+    )
+    with pytest.raises(spreadsheets.FileRefused, match="column KN; at most 200 columns"):
+        read(content)
+
+
+def test_a_chart_sheet_is_left_unread():
+    # openpyxl parses a chart sheet's drawing and charts whole, and reads its pictures, once
+    # for each reference: the reader leaves chart sheets to openpyxl unread.
+    book = openpyxl.load_workbook(io.BytesIO(formatted_workbook(10)))
+    chart = BarChart()
+    chart.add_data(Reference(book["Formats"], min_col=1, min_row=1, max_row=10))
+    book.create_chartsheet("Chart").add_chart(chart)
+    out = io.BytesIO()
+    book.save(out)
+    broken = rewrite(out.getvalue(), {"xl/drawings/drawing1.xml": b"<xdr:wsDr><unclosed>"})
+    with pytest.raises(ParseError):
+        openpyxl.load_workbook(io.BytesIO(broken), read_only=True)
+    assert read(broken).rows[0][1][:2] == ["QD0001", "Nguyễn Văn An"]
