@@ -191,7 +191,7 @@ def test_an_administrator_neither_sees_nor_unlocks_users_of_other_organisations(
 
     assert "Nobody is locked out." in page
     assert "police" not in page and "nobody" not in page
-    assert "nothing of yours to lift or reset" in refused.content.decode()
+    assert "not one you may lift or reset" in refused.content.decode()
     assert sign_in(Client(), "police").status_code == 429
 
 

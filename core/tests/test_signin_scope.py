@@ -63,8 +63,8 @@ def test_a_department_administrator_who_views_the_whole_ministry_cannot_touch_it
     unlocked = act(client, unlock="chief")
 
     assert "chief" not in page
-    assert "nothing of yours to lift or reset" in reset
-    assert "nothing of yours to lift or reset" in unlocked
+    assert "not one you may lift or reset" in reset
+    assert "not one you may lift or reset" in unlocked
     assert TOTPDevice.objects.filter(user=chief).exists()
     assert is_locked("chief")
 
@@ -86,8 +86,8 @@ def test_a_unit_administrator_cannot_touch_a_user_who_also_holds_a_grant_in_anot
     unlocked = act(client, unlock="dualgrant")
 
     assert "dualgrant" not in page
-    assert "nothing of yours to lift or reset" in reset
-    assert "nothing of yours to lift or reset" in unlocked
+    assert "not one you may lift or reset" in reset
+    assert "not one you may lift or reset" in unlocked
     assert TOTPDevice.objects.filter(user=dualgrant).exists()
     assert is_locked("dualgrant")
 
@@ -107,8 +107,8 @@ def test_a_user_the_administrator_sees_but_may_not_change_is_neither_listed_nor_
     unlocked = act(client, unlock="viewer")
 
     assert "viewer" not in page
-    assert "nothing of yours to lift or reset" in reset
-    assert "nothing of yours to lift or reset" in unlocked
+    assert "not one you may lift or reset" in reset
+    assert "not one you may lift or reset" in unlocked
     assert TOTPDevice.objects.filter(user=viewer).exists()
     assert is_locked("viewer")
 
