@@ -35,7 +35,7 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, router, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseForm, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -141,14 +141,6 @@ def scope_error(user: Any, instance: models.Model, values: Mapping[str, Any]) ->
     return None
 
 
-def placement(model: type[models.Model], user: Any, action: str) -> tuple[str, Q] | None:
-    """The field that places a record of `model` and where `user` may `action` it there
-    (core.querysets.placement_filter); an organisation is placed by its parent."""
-    if getattr(model, "organisation_path", None) == "" and not user.is_superuser:
-        return "parent", scope_filter(user, "", permission_name(model, action))
-    return placement_filter(model, user, action)
-
-
 def scoped_choices(user: Any, model: type[models.Model], queryset: QuerySet | None) -> QuerySet:
     """The records of `model` that `user` may pick in a form: those the user may view.
 
@@ -175,7 +167,7 @@ def scope_checked(form_class: type[FormT], user: Any) -> type[FormT]:
     def __init__(form: Any, *args: Any, **kwargs: Any) -> None:
         super(checked, form).__init__(*args, **kwargs)
         model, pk = form._meta.model, form.instance.pk
-        place = placement(model, user, "change" if pk else "add")
+        place = placement_filter(model, user, "change" if pk else "add")
         field = form.fields.get(place[0]) if place else None
         if place is None or not isinstance(getattr(field, "queryset", None), QuerySet):
             return
