@@ -288,6 +288,45 @@ def long_shared_text(megabytes: int = 90) -> bytes:
     return stuffed(content, STRINGS, head, sparse_block(), megabytes, b"</t></si></sst>")
 
 
+# --- one cell's text --------------------------------------------------------------------
+# Excel holds at most 32,767 characters in a cell; openpyxl reads any length, holding the
+# text whole (twice while it joins the runs of one): each of these is 2 to 3 MB uploaded.
+
+
+def long_cell(opening: bytes, closing: bytes, megabytes: int = 90) -> bytes:
+    """Cell B2 of the sheet itself, `opening` + 90 MB of letters + `closing`."""
+    xml = sheet_xml(f'<row r="1">{inline("A1", "service_number")}</row><row r="2">@')
+    head, tail = xml.split(b"@")
+    return stuffed(workbook(), SHEET, head + opening, sparse_block(), megabytes, closing + tail)
+
+
+@functools.cache
+def long_inline_text() -> bytes:
+    """One inline text of 90 MB in cell B2."""
+    return long_cell(b'<c r="B2" t="inlineStr"><is><t>', b"</t></is></c>")
+
+
+@functools.cache
+def long_value() -> bytes:
+    """One value of 90 MB in cell B2 (a formula's text result, <v>)."""
+    return long_cell(b'<c r="B2" t="str"><f>A1</f><v>', b"</v></c>")
+
+
+@functools.cache
+def long_shared_item(megabytes: int = 24) -> bytes:
+    """One shared text of 24 MB (under the 32 MB of all shared strings), in runs of 32,000
+    characters, each within Excel's limit: openpyxl joins them into one text."""
+    letters = sparse_block()
+    # Runs of different letters: a run repeated within 32 KB would compress like a zip bomb.
+    runs = b"".join(
+        b"<r><t>" + letters[at : at + 32_000] + b"</t></r>" for at in range(0, MB - 32_000, 32_000)
+    )
+    content = with_strings(b"")
+    head = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}"><si>'.encode()
+    copies = megabytes * MB // len(runs)
+    return stuffed(content, STRINGS, head, runs, copies, b"</si></sst>")
+
+
 def pdf_named_xlsx() -> bytes:
     return b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -403,7 +442,7 @@ CORPUS = [
         "ratio_bomb",
         "xlsx",
         ratio_bomb,
-        r"compressed [\d,]+ to 1; at most 100 to 1",
+        r"unpacks to [\d,]+ times its compressed size; a part unpacking to more than 100 times",
         "2 MB sheet compressed ~1,000:1",
     ),
     Hostile(
@@ -449,6 +488,27 @@ CORPUS = [
         "one shared text of 90 MB",
     ),
     Hostile(
+        "long_inline_text",
+        "xlsx",
+        long_inline_text,
+        r"Row 2 of sheet “People” has a cell longer than 32,767 characters",
+        "an inline text of 90 MB in one cell",
+    ),
+    Hostile(
+        "long_value",
+        "xlsx",
+        long_value,
+        r"Row 2 of sheet “People” has a cell longer than 32,767 characters",
+        "a value (<v>) of 90 MB in one cell",
+    ),
+    Hostile(
+        "long_shared_item",
+        "xlsx",
+        long_shared_item,
+        r"shared texts \(xl/sharedStrings\.xml\) hold a text longer than 32,767 characters",
+        "one shared text of 24 MB in 32,000-character runs",
+    ),
+    Hostile(
         "pdf_named_xlsx",
         "xlsx",
         pdf_named_xlsx,
@@ -459,7 +519,7 @@ CORPUS = [
         "text_named_xlsx",
         "xlsx",
         text_named_xlsx,
-        r"is no Excel workbook \(a workbook is a zip archive\)",
+        r"is not an Excel workbook \(a workbook is a zip archive\)",
         "text named .xlsx",
     ),
     Hostile(

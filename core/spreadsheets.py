@@ -13,7 +13,8 @@ the work it bounds, and each refusal names the limit passed:
    types, workbook, relationships, styles, theme, properties), each to a size, all together
    to a number of XML elements, the styles to a number of formats; and each sheet's XML
    streamed as bytes: the size it declares, how far down and across its cells go, how many
-   cells, every merged range's area;
+   cells, every merged range's area, and the length of every text (of the shared strings'
+   too);
 3. then the rows, read by openpyxl in read-only mode (a stream, without the declared size,
    never wider than the column limit, chart sheets left unread), or by the csv module from
    lines of bounded length.
@@ -80,7 +81,9 @@ MAX_STRINGS_BYTES = 32 * MB
 MAX_MERGES = 10_000
 MAX_MERGED_CELLS = 200_000
 MAX_LINE_CHARS = 100_000  # one line of a CSV file
-MAX_FIELD_CHARS = 32_767  # one cell of a CSV file: the most a cell of Excel holds
+# One cell of a CSV file or of a workbook: the most a cell of Excel holds (a workbook's
+# texts are measured in bytes, see core.workbook_checks.BYTES_PER_CHAR).
+MAX_FIELD_CHARS = 32_767
 
 Progress = Callable[[int, int], None]
 WORKBOOK_NAMES = (".xlsx", ".xlsm")
@@ -195,8 +198,8 @@ def read_stream(
         if start.startswith((b"PK\x03\x04", b"%PDF")):
             raise FileRefused(
                 _(
-                    "This file is named .csv but is no text: a workbook or another document. "
-                    "Upload an .xlsx workbook under an .xlsx name, or a .csv file."
+                    "This file is named .csv but is not a text file: it is a workbook or another "
+                    "document. Upload an .xlsx workbook under an .xlsx name, or a .csv file."
                 )
             )
         table = read_text(stream, size, limits, progress)
@@ -213,7 +216,7 @@ def not_a_workbook(start: bytes) -> str:
     if start.startswith(b"PK"):
         return checks.damaged()
     return _(
-        "This file is named .xlsx but is no Excel workbook (a workbook is a zip archive); "
+        "This file is named .xlsx but is not an Excel workbook (a workbook is a zip archive); "
         "save it from the spreadsheet program as .xlsx and upload that."
     )
 
@@ -250,7 +253,7 @@ def read_workbook(
                     spent.rows += counted.rows
                     spent.cells += counted.cells
             if parts.shared_strings:
-                checks.scan_shared_strings(archive, parts.shared_strings, limits)
+                workbook_parts.scan_shared_strings(archive, parts.shared_strings, limits)
     except checks.Refusal as refusal:
         raise FileRefused(str(refusal)) from refusal
     stream.seek(0)
@@ -457,7 +460,7 @@ def bounded_lines(text: io.TextIOWrapper, limits: Limits) -> Iterator[str]:
                 % {"line": number(line_number), "limit": number(limits.max_line_chars)}
             )
         if "\x00" in line:
-            raise FileRefused(_("This is no text file; upload an .xlsx or .csv file."))
+            raise FileRefused(_("This is not a text file; upload an .xlsx or .csv file."))
         yield line
 
 

@@ -5,12 +5,13 @@ amount of work: a zip member that inflates a thousandfold ("zip bomb"), a sheet 
 declares 16,384 columns (openpyxl pads every row it reads to the declared width), one merged
 range over a whole sheet (filled cell by cell), an XML document type that defines entities
 expanding into gigabytes ("billion laughs"), or a directory of a million members (read into
-memory before any is opened). So the checks here read only the zip's directory and stream
-the XML of the sheets and of the shared strings as bytes, counting tags in C (bytes.count,
-rfind) and looking closer only at the few elements that matter (<dimension>, <mergeCell>,
-a row's last cell). Nothing is expanded; each check stops at the first limit passed. The
-parts openpyxl parses whole (content types, workbook, relationships, styles...) are found
-and checked by core.workbook_parts, with the streaming helpers here.
+memory before any is opened), or a single cell's text of 90 MB. So the checks here read
+only the zip's directory and stream the XML of the sheets as bytes, counting tags and
+measuring texts in C (bytes.count, rfind, a regular expression) and looking closer only at
+the few elements that matter (<dimension>, <mergeCell>, a row's last cell). Nothing is
+expanded; each check stops at the first limit passed. The other parts (content types,
+workbook, relationships, styles, shared strings...) are found and checked by
+core.workbook_parts, with the streaming helpers here.
 
 The checks name the limit in their refusal (core.spreadsheets.FileRefused), so the officer
 knows what to change. Used by core.spreadsheets and core.workbook_parts only.
@@ -19,6 +20,7 @@ knows what to change. Used by core.spreadsheets and core.workbook_parts only.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import zipfile
 import zlib
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 if TYPE_CHECKING:
@@ -45,6 +48,13 @@ RATIO_FLOOR = 1024 * 1024
 # (not <col>, <cfRule>, ...).
 AFTER_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")
 XML_SUFFIXES = (".xml", ".rels", ".vml")
+# Excel holds at most 32,767 characters in a cell (Limits.max_field_chars); the scans count
+# bytes, cheaper than characters. UTF-8 takes at most 4 bytes a character, so a text is
+# refused past 4 bytes a character allowed: no text Excel writes gets there (but one made
+# mostly of "&", "<" or ">", which it writes as 4 or 5 bytes each). A longer text under
+# that (up to 128 KB) is read, which costs nothing; the ones refused are what cost seconds
+# and hundreds of MB (openpyxl holds a 90 MB text twice).
+BYTES_PER_CHAR = 4
 
 ROOT = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?[A-Za-z_]")
 # XML allows either quote around an attribute's value.
@@ -73,7 +83,7 @@ def size_text(size: int) -> str:
     elif size >= 1024:
         value, unit = size / 1024, "KB"
     else:
-        return _("%(count)s bytes") % {"count": number(size)}
+        return ngettext("%(count)s byte", "%(count)s bytes", size) % {"count": number(size)}
     return f"{value:,.1f}".removesuffix(".0") + " " + unit
 
 
@@ -136,8 +146,9 @@ def check_members(archive: zipfile.ZipFile, limits: Limits) -> None:
         if member.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
             raise Refusal(
                 _(
-                    "A part of the workbook (%(part)s) is compressed %(ratio)s to 1; at most "
-                    "%(limit)s to 1 is read (a “zip bomb” unpacks a small file into a huge one)."
+                    "A part of the workbook (%(part)s) unpacks to %(ratio)s times its compressed "
+                    "size; a part unpacking to more than %(limit)s times its compressed size is "
+                    "refused (a “zip bomb” unpacks a small file into a huge one)."
                 )
                 % {
                     "part": member.filename,
@@ -261,6 +272,82 @@ def root_prefix(block: bytes) -> bytes:
     return (match.group(1) + ":").encode("ascii", "replace") if match and match.group(1) else b""
 
 
+@functools.cache
+def long_text(limit: int) -> re.Pattern[bytes]:
+    """A text longer than `limit` bytes: from a tag's end to the next "<" (a ">" may stand in
+    text). Searched in C, it looks at each text once and stops at its first "<"."""
+    return re.compile(rb">[^<]{%d}" % (limit + 1))
+
+
+@dataclass
+class TextScan:
+    """Finds, in a part streamed block by block, a text longer than `limit` bytes: one text
+    (a value, a formula, a run of an inline or shared text, any other), or one item of runs
+    (<si> in the shared strings, <is> in a sheet) together, as openpyxl joins them.
+
+    Each block is searched as a whole; what a text or item left open at a block's end
+    counts on into the next block.
+    """
+
+    limit: int
+    opening: bytes  # the item's opening tag, as tag() gives it: b"<si"
+    # An item is measured as XML, its runs' tags and formats with it (<r><rPr>…</rPr><t>, a
+    # hundred bytes or more a run of rich text): twice the text's limit leaves them room.
+    item_limit: int = 0
+    text: int | None = None  # bytes of the text still open at the end of the last block
+    item: int | None = None  # bytes of the item still open at the end of the last block
+
+    def __post_init__(self) -> None:
+        self.item_limit = self.item_limit or 2 * self.limit
+
+    def find(self, block: bytes) -> int | None:
+        """Where in `block` a text or an item passes the limit (0 for one begun in blocks
+        before), or None."""
+        at = self.find_text(block)
+        return at if at is not None else self.find_item(block)
+
+    def find_text(self, block: bytes) -> int | None:
+        first = block.find(b"<")
+        if self.text is not None:
+            self.text += len(block) if first < 0 else first
+            if self.text > self.limit:
+                return 0
+        match = long_text(self.limit).search(block)
+        if match:
+            return match.start()
+        last = block.rfind(b"<")
+        if last >= 0 or self.text is None:
+            end = block.find(b">", max(last, 0))
+            self.text = None if end < 0 else len(block) - end - 1
+        return None
+
+    def find_item(self, block: bytes) -> int | None:
+        if self.item is None and self.opening not in block:
+            return None  # most blocks of a sheet: no inline text
+        closing = b"</" + self.opening[1:] + b">"
+        pieces = block.split(closing)
+        if self.item is not None:
+            self.item += len(pieces[0])
+            if self.item > self.item_limit:
+                return 0
+        # Only a piece longer than the limit can hold an item that is; the lengths are
+        # compared in C, the pieces looked into only then.
+        if len(pieces) > 1 and max(map(len, pieces[:-1])) > self.item_limit:
+            offset = 0
+            for piece in pieces[:-1]:
+                start = piece.rfind(self.opening)
+                if start >= 0 and len(piece) - start > self.item_limit:
+                    return offset + start
+                offset += len(piece) + len(closing)
+        if len(pieces) > 1 or self.item is None:
+            tail = pieces[-1]
+            start = tail.rfind(self.opening)
+            self.item = None if start < 0 else len(tail) - start
+            if self.item is not None and self.item > self.item_limit:
+                return len(block) - len(tail) + start
+        return None
+
+
 # --- a sheet ------------------------------------------------------------------------------
 
 
@@ -287,6 +374,7 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, name: str, limits: Limits)
             prefix = root_prefix(block)
             row_tag, cell_tag = tag(prefix, b"row"), tag(prefix, b"c")
             row_end, merge_tag = b"</" + prefix + b"row>", tag(prefix, b"mergeCell")
+            texts = text_scan(limits, tag(prefix, b"is"))
         if not dimension_done:
             check_dimension(block, scan, limits)
             # The dimension comes before the cells; none after them is one openpyxl reads.
@@ -303,6 +391,13 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, name: str, limits: Limits)
                 )
                 % {"sheet": name, "limit": number(limits.max_cells)}
             )
+        at = texts.find(block)
+        if at is not None:
+            # The row of the text: the last one begun before it, in this block or before.
+            begun = last(block, row_tag, 0, at)
+            end = block.find(b">", begun)
+            match = ROW_NUMBER.search(block, begun, end) if 0 <= begun < end else None
+            raise Refusal(long_cell(name, int(match.group(1)) if match else scan.last_row, limits))
         found = last(block, row_tag)
         if found >= 0:
             match = ROW_NUMBER.search(block, found, max(found, block.find(b">", found)))
@@ -346,6 +441,7 @@ def scan_other_sheet(
         if prefix is None:
             prefix = root_prefix(block)
             row_tag, cell_tag = tag(prefix, b"row"), tag(prefix, b"c")
+            texts = text_scan(limits, tag(prefix, b"is"))
         if not scan.rows:
             data = block.find(b"sheetData")
             if DIMENSION.search(block, 0, len(block) if data < 0 else data):
@@ -362,7 +458,32 @@ def scan_other_sheet(
                 )
                 % {"rows": number(limits.last_row), "cells": number(limits.max_cells)}
             )
+        if texts.find(block) is not None:
+            raise Refusal(long_cell(name, 0, limits))
     return scan
+
+
+def text_scan(limits: Limits, opening: bytes) -> TextScan:
+    return TextScan(limits.max_field_chars * BYTES_PER_CHAR, opening)
+
+
+def long_cell(sheet: str, row: int, limits: Limits) -> str:
+    values = {"sheet": sheet, "row": number(row), "limit": number(limits.max_field_chars)}
+    if not row:  # a text before the first row, or in a sheet whose rows are not numbered
+        return (
+            _(
+                "The sheet “%(sheet)s” holds a text longer than %(limit)s characters; "
+                "at most %(limit)s characters a cell are read."
+            )
+            % values
+        )
+    return (
+        _(
+            "Row %(row)s of sheet “%(sheet)s” has a cell longer than %(limit)s characters; "
+            "at most %(limit)s characters a cell are read."
+        )
+        % values
+    )
 
 
 def too_many_rows(sheet: str, limits: Limits) -> str:
@@ -476,23 +597,3 @@ def check_merge(ref: str, scan: SheetScan, limits: Limits) -> int:
         raise Refusal(beyond_last_row(scan.name, last_row, limits))
     scan.merges.append((first_column, first_row, last_column, last_row))
     return area
-
-
-def scan_shared_strings(archive: zipfile.ZipFile, member: str, limits: Limits) -> None:
-    """Refuse more shared texts than the cells that could show them: openpyxl keeps every
-    one in memory while the workbook is open."""
-    prefix: bytes | None = None
-    texts = 0
-    for block in blocks(archive, member):
-        if prefix is None:
-            prefix = root_prefix(block)
-            opening = tag(prefix, b"si")
-        texts += count(block, opening)
-        if texts > limits.max_cells:
-            raise Refusal(
-                _(
-                    "The workbook holds more than %(limit)s different texts; "
-                    "at most %(limit)s are read."
-                )
-                % {"limit": number(limits.max_cells)}
-            )

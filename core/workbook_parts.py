@@ -10,7 +10,8 @@ them compress far below the 100 to 1 of a zip bomb, so the zip's limits
 (core.workbook_checks) let them through. Here each such part is held to a size, all of them
 together to a number of XML elements, the styles to a number of formats, each counted in C
 over the part streamed as bytes, before find_parts parses any of them and before openpyxl
-opens the workbook.
+opens the workbook. The shared strings, which openpyxl streams but keeps in memory, are held
+to a size, a number of texts and each text's length.
 
 The parts openpyxl does not read when core.spreadsheets opens a workbook (read-only, without
 external links, without chart sheets) are held to the zip's limits only: comments,
@@ -39,6 +40,7 @@ from core.workbook_checks import (
     part_too_large,
     root_prefix,
     tag,
+    text_scan,
 )
 
 if TYPE_CHECKING:
@@ -195,7 +197,7 @@ def check_parsed_parts(archive: zipfile.ZipFile, parts: Parts, limits: Limits) -
     """Check the parts openpyxl reads whole that find_parts did not parse: the styles, the
     theme, the document properties, each sheet's relationships. And the shared strings'
     size: openpyxl streams them but holds every text in memory (a single long one twice,
-    while it joins it); core.workbook_checks.scan_shared_strings counts them."""
+    while it joins it); scan_shared_strings counts and measures them."""
     names = set(archive.namelist())
     if STYLES in names:
         check_parsed(archive, STYLES, limits, parts, styles=True)
@@ -214,6 +216,35 @@ def check_size(archive: zipfile.ZipFile, name: str, limit: int) -> None:
     size = archive.getinfo(name).file_size
     if size > limit:
         raise Refusal(part_too_large(name, size, limit))
+
+
+def scan_shared_strings(archive: zipfile.ZipFile, member: str, limits: Limits) -> None:
+    """Refuse more shared texts than the cells that could show them, or one longer than a
+    cell holds: openpyxl keeps every one in memory while the workbook is open."""
+    prefix: bytes | None = None
+    texts = 0
+    for block in blocks(archive, member):
+        if prefix is None:
+            prefix = root_prefix(block)
+            opening = tag(prefix, b"si")
+            lengths = text_scan(limits, opening)
+        texts += count(block, opening)
+        if lengths.find(block) is not None:
+            raise Refusal(
+                _(
+                    "The workbook's shared texts (%(part)s) hold a text longer than %(limit)s "
+                    "characters; at most %(limit)s characters a cell are read."
+                )
+                % {"part": member, "limit": number(limits.max_field_chars)}
+            )
+        if texts > limits.max_cells:
+            raise Refusal(
+                _(
+                    "The workbook holds more than %(limit)s different texts; "
+                    "at most %(limit)s are read."
+                )
+                % {"limit": number(limits.max_cells)}
+            )
 
 
 def check_parsed(

@@ -5,14 +5,17 @@ A1:XFD20000, a merged range A2:XFD20001, a real zip bomb of 401 MB, entities exp
 gigabytes, a PDF or text or another zip behind an .xlsx name, too many rows, columns, cells,
 parts, a CSV line or cell too long; and parts openpyxl parses or reads whole, each far from
 a zip bomb's compression ratio: 24,000 cell formats, 65,000 defined names, a 5 MB workbook
-part, a 90 MB theme, a 90 MB shared text. Each is uploaded to the people import and to a course
-run's results import: refused with the limit in the message, nothing written, the request's
-peak memory under 100 MB. Times are the benchmark's (bench/hostile_files.py), never asserted.
+part, a 90 MB theme, a 90 MB shared text; one cell's text of 90 MB (inline, a value) and a
+shared text of 24 MB in runs each within Excel's limit. Each is uploaded to the people
+import and to a course run's results import: refused with the limit in the message, nothing
+written, the request's peak memory under 100 MB. Times are the benchmark's
+(bench/hostile_files.py), never asserted.
 """
 
 import datetime
 import html
 import io
+import random
 import re
 import tracemalloc
 import zipfile
@@ -275,7 +278,7 @@ def test_a_part_in_utf16_is_scanned_as_well():
 
 
 def test_a_csv_named_file_holding_a_workbook_is_refused():
-    with pytest.raises(spreadsheets.FileRefused, match="named .csv but is no text"):
+    with pytest.raises(spreadsheets.FileRefused, match="named .csv but is not a text file"):
         read(workbook(), "people.csv")
 
 
@@ -422,3 +425,73 @@ def test_a_chart_sheet_is_left_unread():
     with pytest.raises(ParseError):
         openpyxl.load_workbook(io.BytesIO(broken), read_only=True)
     assert read(broken).rows[0][1][:2] == ["QD0001", "Nguyễn Văn An"]
+
+
+# --- one cell's text ----------------------------------------------------------------------
+
+
+def test_a_cell_text_is_held_to_the_limit_in_bytes_whatever_its_element():
+    # The scan counts bytes, up to 4 a character allowed (UTF-8's most): 400 for 100.
+    limits = spreadsheets.Limits(max_field_chars=100)
+    heading = f'<row r="1">{inline("A1", "service_number")}</row>'
+    cells = {
+        "inline": lambda text: f'<c r="A2" t="inlineStr"><is><t>{text}</t></is></c>',
+        "value": lambda text: f'<c r="A2" t="str"><v>{text}</v></c>',
+        "formula": lambda text: f'<c r="A2"><f>{text}</f><v>1</v></c>',
+    }
+    for kind, cell in cells.items():
+        for length, refused in ((400, False), (401, True)):
+            body = heading + f'<row r="2">{cell("x" * length)}</row>'
+            content = rewrite(workbook(), {SHEET: sheet_xml(body)})
+            if refused:
+                with pytest.raises(spreadsheets.FileRefused) as refusal:
+                    read(content, limits=limits)
+                assert str(refusal.value) == (
+                    "Row 2 of sheet “People” has a cell longer than 100 characters; "
+                    "at most 100 characters a cell are read."
+                ), kind
+            elif kind != "formula":  # data_only: a formula's cell reads as its value
+                assert read(content, limits=limits).rows == [(2, ["x" * length])], kind
+
+
+def test_a_shared_text_is_held_to_the_limit_with_all_its_runs():
+    limits = spreadsheets.Limits(max_field_chars=100)
+    # Each run within the 400 bytes of a text, together past the 800 of an item (its tags
+    # counted).
+    runs = "".join(f"<r><t>{letter * 300}</t></r>" for letter in "abc")
+    strings = f'<?xml version="1.0"?><sst xmlns="{hostile_files.MAIN}"><si>{runs}</si></sst>'
+    content = hostile_files.with_strings(strings.encode())
+    assert read(content).rows == [(2, ["QD0001", "a" * 300 + "b" * 300 + "c" * 300])]
+    with pytest.raises(spreadsheets.FileRefused, match="hold a text longer than 100 characters"):
+        read(content, limits=limits)
+
+
+def test_the_text_scan_finds_a_long_text_wherever_the_blocks_are_cut():
+    # blocks() never cuts inside a tag; a text or an item may span any number of blocks.
+    from core.workbook_checks import TextScan
+
+    rng = random.Random(2014)
+    for _ in range(300):
+        items = [
+            "".join(
+                f"<r><t>{'x' * rng.randrange(0, 60)}</t></r>" for _ in range(rng.randrange(1, 4))
+            )
+            for _ in range(rng.randrange(1, 6))
+        ]
+        xml = "<sst>" + "".join(f"<si>{item}</si>" for item in items) + "</sst>"
+        longest_text = max(len(text) for text in re.findall(r">([^<]*)", xml))
+        longest_item = max(len(m) for m in re.findall(r"<si>.*?</si>", xml)) - len("</si>")
+        tags = [m.start() for m in re.finditer("<", xml)]
+        cuts = sorted(rng.sample(tags, min(len(tags), rng.randrange(0, 8))))
+        cuts += [
+            rng.randrange(a + 1, b) for a, b in zip(tags, tags[1:], strict=False) if b - a > 10
+        ][:3]
+        cuts = sorted(set(cuts) | {0, len(xml)})
+        limit = rng.randrange(10, 200)
+        scan = TextScan(limit, b"<si")
+        found = any(
+            scan.find(xml[a:b].encode()) is not None
+            for a, b in zip(cuts, cuts[1:], strict=False)
+            if b > a
+        )
+        assert found == (longest_text > limit or longest_item > 2 * limit), (xml, cuts, limit)
