@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("core", "0002_role_defaults")]
-AFTER = [("core", "0003_grants")]
+AFTER = [("core", "0005_grants_required")]
 
 
 def state_apps(executor: MigrationExecutor, target: list[tuple[str, str]]):

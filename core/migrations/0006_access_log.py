@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_grants'),
+        ('core', '0005_grants_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
