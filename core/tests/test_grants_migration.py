@@ -14,9 +14,17 @@ def state_apps(executor: MigrationExecutor, target: list[tuple[str, str]]):
     return executor.loader.project_state(target).apps
 
 
-@pytest.mark.django_db(transaction=True)
-def test_every_membership_becomes_one_grant_per_role_the_user_held():
-    executor = MigrationExecutor(connection)
+@pytest.fixture
+def executor(transactional_db):
+    """Migrates the test database to and fro; leaves it at the newest state whatever happens,
+    so a failure here cannot break the tests that run after it in this worker."""
+    migrations = MigrationExecutor(connection)
+    yield migrations
+    migrations.loader.build_graph()
+    migrations.migrate(migrations.loader.graph.leaf_nodes())
+
+
+def test_every_membership_becomes_one_grant_per_role_the_user_held(executor):
     executor.migrate(BEFORE)
     old = state_apps(executor, BEFORE)
     User, Group = old.get_model("auth", "User"), old.get_model("auth", "Group")
@@ -70,6 +78,3 @@ def test_every_membership_becomes_one_grant_per_role_the_user_held():
     }
     users = back.get_model("auth", "User").objects
     assert {g.name for g in users.get(username="two-roles").groups.all()} == {"P", "A"}
-
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
