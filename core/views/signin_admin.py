@@ -57,5 +57,7 @@ class SignInSecurityView(LoginRequiredMixin, PermissionRequiredMixin, View):
             opened = _("Sign-in from %(address)s is open again.") % {"address": address}
             messages.success(request, opened)
         else:
-            messages.error(request, _("That lockout or two-step sign-in is not one you may lift or reset."))
+            messages.error(
+                request, _("That lockout or two-step sign-in is not one you may lift or reset.")
+            )
         return redirect("account:signin_security")
