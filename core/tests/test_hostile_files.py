@@ -30,18 +30,17 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.xml import DEFUSEDXML
 
 from core import hostile_files, roles, spreadsheets, testing
-from core.hostile_files import (
-    CORPUS,
+from core.hostile_files import CORPUS, styles_xml, workbook_names
+from core.workbook_builders import (
+    MAIN,
     SHEET,
     STYLES,
     WORKBOOK,
     inline,
     rewrite,
     sheet_xml,
-    styles_xml,
     unzipped,
     workbook,
-    workbook_names,
 )
 from people.models import Passport, Person
 from training.models import Course, CourseRun, Enrolment
@@ -459,7 +458,7 @@ def test_a_shared_text_is_held_to_the_limit_with_all_its_runs():
     # Each run within the 400 bytes of a text, together past the 800 of an item (its tags
     # counted).
     runs = "".join(f"<r><t>{letter * 300}</t></r>" for letter in "abc")
-    strings = f'<?xml version="1.0"?><sst xmlns="{hostile_files.MAIN}"><si>{runs}</si></sst>'
+    strings = f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si>{runs}</si></sst>'
     content = hostile_files.with_strings(strings.encode())
     assert read(content).rows == [(2, ["QD0001", "a" * 300 + "b" * 300 + "c" * 300])]
     with pytest.raises(spreadsheets.FileRefused, match="hold a text longer than 100 characters"):

@@ -1,4 +1,4 @@
-"""Seed only the confirmed policy figures of /work/shared/data/un/README.md.
+"""Seed only the confirmed policy figures of shared/data/un/README.md (beside the project).
 
 The UN's strategy sets a target for every year; the unconfirmed ones are left for an
 administrator to enter rather than invented here.
