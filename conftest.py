@@ -52,6 +52,13 @@ def police_officer_user(mps):
     return testing.user("police", roles.PERSONNEL_OFFICER, mps["ministry"])
 
 
+@pytest.fixture
+def upload_folder(settings, tmp_path):
+    """Where the people import keeps uploads while they are checked: a folder per test."""
+    settings.PEOPLE_IMPORT_DIR = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
 # --- Browser tests -------------------------------------------------------------------------
 # Playwright drives the system's Chromium (the bundled browser download does not work on
 # closed networks). Where Chromium is missing, browser tests skip on a developer's machine

@@ -50,10 +50,8 @@ TOKEN = "0123456789abcdef0123456789abcdef"
 PEOPLE_LIMITS = spreadsheets.Limits(max_bytes=20 * 1024 * 1024, max_rows=20_000)
 
 
-@pytest.fixture(autouse=True)
-def upload_folder(settings, tmp_path):
-    settings.PEOPLE_IMPORT_DIR = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
+# Each test's uploads go to a folder of its own (the fixture is in conftest.py).
+pytestmark = pytest.mark.usefixtures("upload_folder")
 
 
 @pytest.fixture

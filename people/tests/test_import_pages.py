@@ -15,10 +15,8 @@ from people.models import MedicalClearance, Passport, Person, PersonLanguage
 TOKEN = "0123456789abcdef0123456789abcdef"
 
 
-@pytest.fixture(autouse=True)
-def upload_folder(settings, tmp_path):
-    settings.PEOPLE_IMPORT_DIR = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
+# Each test's uploads go to a folder of its own (the fixture is in conftest.py).
+pytestmark = pytest.mark.usefixtures("upload_folder")
 
 
 @pytest.fixture

@@ -16,10 +16,8 @@ TOKEN = "fedcba9876543210fedcba9876543210"
 APPLY = f"/people/import/{TOKEN}/apply/"
 
 
-@pytest.fixture(autouse=True)
-def upload_folder(settings, tmp_path):
-    settings.PEOPLE_IMPORT_DIR = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
+# Each test's uploads go to a folder of its own (the fixture is in conftest.py).
+pytestmark = pytest.mark.usefixtures("upload_folder")
 
 
 @pytest.fixture
