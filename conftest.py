@@ -3,8 +3,14 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
 
 from core import roles, testing
+
+# Tasks run inside the request that starts them, so a test sees their result at once; the
+# tests of the queue itself switch back to the database backend and run a worker.
+IMMEDIATE_TASKS = "django_tasks.backends.immediate.ImmediateBackend"
+django_settings.TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS, "QUEUES": ["default"]}}
 
 
 @pytest.fixture

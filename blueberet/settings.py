@@ -94,6 +94,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Long work (imports, the planner, workbook builds, nightly recounts) runs as tasks on a
+    # queue kept in the database (django-tasks, Django 6's own API; core/jobs.py).
+    "django_tasks",
+    "django_tasks_db",
     "drf_spectacular",
     # Swagger UI from the package itself: no CDN on a closed network.
     "drf_spectacular_sidecar",
@@ -183,8 +187,21 @@ if DB_ENGINE == "postgres":
             "HOST": os.getenv("DB_HOST", "127.0.0.1"),
             "PORT": os.getenv("DB_PORT", "5432"),
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
+    # An optional streaming replica of the primary, read by the statistics pages only (they
+    # tolerate a second of lag; everything else reads what it has just written). The router
+    # sends nothing there unless a page asks for it (core/replica.py).
+    if os.getenv("DB_REPLICA_HOST"):
+        DATABASES["replica"] = {
+            **DATABASES["default"],
+            "HOST": os.environ["DB_REPLICA_HOST"],
+            "PORT": os.getenv("DB_REPLICA_PORT", DATABASES["default"]["PORT"]),
+            # Tests read the replica through the primary's test database.
+            "TEST": {"MIRROR": "default"},
+        }
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 else:
     DATABASES = {
         "default": {
@@ -201,6 +218,71 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Shared state: several app servers behind one proxy (docs/deployment.md) -----------------
+# Nothing a second server would need is kept in one process's memory: sessions are in the
+# database (Django's default), the cache is a database table (made by core's migrations), and
+# stored files (uploads waiting for a task, task results such as workbooks) live in
+# STORAGE_DIR, which must be one folder shared by every app server and worker (NFS or equal).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "blueberet_cache",
+    }
+}
+STORAGE_DIR = Path(os.getenv("STORAGE_DIR", str(BASE_DIR / "storage")))
+MEDIA_ROOT = STORAGE_DIR
+# Stored files are personal data: no URL serves the folder (MEDIA_URL stays unset); a user
+# downloads a file only through a view that checks who asks (core.views.jobs).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # `make serve` collects the static files once, with hashed names that browsers may keep
+    # for a year, and compressed (gzip, brotli); `make run` and the tests serve them from the
+    # apps' folders as they are (STATIC_COLLECTED off).
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if envbool("STATIC_COLLECTED", "False")
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# S3-compatible object storage instead of the shared folder (docs/deployment.md): needs
+# `pip install django-storages[s3]`; the bucket and keys come from AWS_* variables.
+if os.getenv("STORAGE_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["STORAGE_S3_BUCKET"],
+            "endpoint_url": os.getenv("STORAGE_S3_ENDPOINT") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+
+# --- Background work (django-tasks with its database backend; core/jobs.py) ------------------
+# The queue is a table of the application's own database: no broker to install or back up.
+# `make run` starts a worker beside the development server; a server runs `manage.py
+# db_worker` under systemd (docs/deployment.md). TASKS_IMMEDIATE runs each task inside the
+# request that starts it (the tests, and a one-process demo if wanted).
+TASKS_IMMEDIATE = envbool("TASKS_IMMEDIATE", "False")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TASKS_IMMEDIATE
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# A running job writes a sign of life this often (seconds); one silent for JOB_STALE_SECONDS
+# belonged to a worker that died, and is marked failed (its work was one transaction, so
+# nothing of it was written).
+JOB_HEARTBEAT_SECONDS = envint("JOB_HEARTBEAT_SECONDS", "10")
+JOB_STALE_SECONDS = envint("JOB_STALE_SECONDS", "120")
+# Finished jobs and their files are removed after this many days (`manage.py purge_jobs`).
+JOB_RETENTION_DAYS = envint("JOB_RETENTION_DAYS", "30")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -268,10 +350,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "blueberet" / "static"]
-# Serve straight from the app folders: no collectstatic step for `make run` or a small server.
-WHITENOISE_USE_FINDERS = True
+# `make run` and the tests serve straight from the app folders (no collectstatic step);
+# `make serve` collects them first (STATIC_COLLECTED) and serves only the collected,
+# compressed, hashed files, which browsers keep for a year.
+WHITENOISE_USE_FINDERS = not envbool("STATIC_COLLECTED", "False")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}

@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         from core import sessions, signin, tokens  # noqa: F401
 
         signin.hide_third_party_admins()
+        # The task queue's own records: superusers look into it; users follow their jobs.
+        from core.admin import for_superusers_only
+
+        for_superusers_only(["django_tasks_database.DBTaskResult"])

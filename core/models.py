@@ -205,3 +205,77 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()} {self.what}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """Long work a user started (an import, the planner, a workbook), run by a worker.
+
+    The queue itself is django-tasks' (a task names this job); the job is what the user sees:
+    how far it has got, and when done, what came of it (a sentence, a page to go to, a file
+    to download). Files it reads and writes live in the shared storage under jobs/<id>/.
+    See core/jobs.py.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The starter's highest granted organisation: an administrator sees the jobs of the people
+    # they manage; scheduled jobs have none and are seen by superusers.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState, default=JobState.QUEUED, db_index=True
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("running since"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written by the running task every JOB_HEARTBEAT_SECONDS: a job silent for longer than
+    # JOB_STALE_SECONDS lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    message = models.TextField(_("result"), blank=True)
+    result_url = models.CharField(_("result page"), max_length=500, blank=True)
+    result_file = models.CharField(_("result file"), max_length=300, blank=True)
+    result_name = models.CharField(_("file name"), max_length=200, blank=True)
+    result_type = models.CharField(_("file type"), max_length=100, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+
+    organisation_path = "organisation"
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_created")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
