@@ -20,3 +20,9 @@ class CoreConfig(AppConfig):
         from core.admin import for_superusers_only
 
         for_superusers_only(["django_tasks_database.DBTaskResult"])
+
+        from django.utils.translation import gettext_lazy as _
+
+        from core import schedule, tasks
+
+        schedule.nightly("clean_up", _("Remove old access-log entries and jobs"), tasks.clean_up)

@@ -250,9 +250,6 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("running since"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    # Written by the running task every JOB_HEARTBEAT_SECONDS: a job silent for longer than
-    # JOB_STALE_SECONDS lost its worker.
-    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     message = models.TextField(_("result"), blank=True)
     result_url = models.CharField(_("result page"), max_length=500, blank=True)

@@ -84,10 +84,20 @@ class SessionTimeoutMiddleware:
             if reason:
                 logout(request)
                 messages.info(request, reason)
-            else:
-                seen = session.get(LAST_SEEN)
-                if seen is None or now - seen >= WRITE_INTERVAL:
-                    session[LAST_SEEN] = now
-                if session.get(SIGNED_IN_AT) is None:  # a session from before this release
-                    session[SIGNED_IN_AT] = now
+            elif session.get(SIGNED_IN_AT) is None:  # a session from before this release
+                session[SIGNED_IN_AT] = now
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
+        """Record activity, unless the view is one a page polls by itself (`passive = True`
+        on the view class: a job's progress), which a person at the desk did not ask for."""
+        view_class = getattr(view_func, "view_class", view_func)
+        if getattr(view_class, "passive", False):
+            return
+        session = getattr(request, "session", None)
+        if session is None or SESSION_KEY not in session:
+            return
+        now = time.time()
+        seen = session.get(LAST_SEEN)
+        if seen is None or now - seen >= WRITE_INTERVAL:
+            session[LAST_SEEN] = now

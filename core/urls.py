@@ -1,13 +1,17 @@
 from django.urls import path
 
 from core.urls_helpers import object_urls
-from core.views import access_log, home, organisations
+from core.views import access_log, home, jobs, organisations
 
 app_name = "core"
 
 urlpatterns = [
     *object_urls("organisations", "organisation", organisations, "Organisation"),
     path("access-log/", access_log.AccessLogView.as_view(), name="access_log"),
+    path("jobs/", jobs.JobListView.as_view(), name="job_list"),
+    path("jobs/<str:pk>/", jobs.JobView.as_view(), name="job"),
+    path("jobs/<str:pk>/progress/", jobs.JobProgressView.as_view(), name="job_progress"),
+    path("jobs/<str:pk>/download/", jobs.JobDownloadView.as_view(), name="job_download"),
 ]
 
 # The home page is named without a namespace prefix so that LOGIN_REDIRECT_URL = "home" works.

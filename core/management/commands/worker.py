@@ -1,0 +1,59 @@
+"""`manage.py worker`: run background jobs (django-tasks-db's db_worker, and a watch for the
+jobs of workers that died).
+
+On start, and then every JOB_STALE_SECONDS / 2, a running job whose sign of life is too old
+is marked failed with that reason (core.jobs.reap_stale): its worker was killed (a power cut,
+the out-of-memory killer) and its transaction never committed. Start one or more workers on
+any machine that reaches the database and the shared storage; each takes one task at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from core import jobs
+
+logger = logging.getLogger(__name__)
+
+
+class StaleJobWatch(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(name="stale-job-watch", daemon=True)
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        interval = max(1, settings.JOB_STALE_SECONDS // 2)
+        while not self.stopped.wait(interval):
+            try:
+                reaped = jobs.reap_stale()
+            except DatabaseError:  # the database busy (SQLite) or away: try again later
+                continue
+            finally:
+                connection.close()
+            if reaped:
+                logger.warning("marked %d jobs of stopped workers failed", reaped)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+class Command(DatabaseWorkerCommand):
+    help = "Run background jobs (imports, the planner, workbooks, nightly work)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        reaped = jobs.reap_stale()
+        if reaped:
+            self.stdout.write(f"marked {reaped} jobs of stopped workers failed")
+        watch = StaleJobWatch()
+        if not options.get("batch"):
+            watch.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            watch.stop()
