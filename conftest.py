@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
 
 from core import roles, testing
 
@@ -11,6 +12,15 @@ from core import roles, testing
 # tests of the queue itself switch back to the database backend and run a worker.
 IMMEDIATE_TASKS = "django_tasks.backends.immediate.ImmediateBackend"
 django_settings.TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS, "QUEUES": ["default"]}}
+# django-tasks made its backends already (its checks ran at setup): it forgets them on this.
+setting_changed.send(sender=None, setting="TASKS", value=django_settings.TASKS, enter=True)
+
+
+@pytest.fixture(autouse=True)
+def stored_files(settings, tmp_path):
+    """Stored files (job inputs and results) go to a folder of each test's own."""
+    settings.MEDIA_ROOT = settings.STORAGE_DIR = tmp_path / "storage"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

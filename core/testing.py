@@ -144,3 +144,36 @@ def api(account: User | None = None) -> Any:
         _token, key = AuthToken.objects.create(user=account)
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
+
+
+def job_started_by(response: Any) -> Any:
+    """The background job a page started: the one its response redirects to.
+
+    Under the tests a job has run by then (tasks run at once), so its outcome is there.
+    """
+    from django.urls import resolve
+
+    from core.models import Job
+
+    assert response.status_code == 302, f"no job started: answered {response.status_code}"
+    match = resolve(response["Location"])
+    assert match.url_name == "job", f"redirected to {response['Location']}, not to a job"
+    return Job.objects.get(pk=int(match.kwargs["pk"]))
+
+
+class Download:
+    """A downloaded file: its bytes and its headers (a FileResponse streams its content)."""
+
+    def __init__(self, response: Any) -> None:
+        self.response = response
+        self.content = b"".join(response.streaming_content)
+
+    def __getitem__(self, header: str) -> str:
+        return self.response[header]
+
+
+def job_file(client: Any, job: Any) -> Download:
+    """The file a finished job made, downloaded as its user would."""
+    response = client.get(f"/jobs/{job.pk}/download/")
+    assert response.status_code == 200, f"job {job.pk}: {job.state} {job.message}"
+    return Download(response)

@@ -9,9 +9,9 @@ urlpatterns = [
     *object_urls("organisations", "organisation", organisations, "Organisation"),
     path("access-log/", access_log.AccessLogView.as_view(), name="access_log"),
     path("jobs/", jobs.JobListView.as_view(), name="job_list"),
-    path("jobs/<str:pk>/", jobs.JobView.as_view(), name="job"),
-    path("jobs/<str:pk>/progress/", jobs.JobProgressView.as_view(), name="job_progress"),
-    path("jobs/<str:pk>/download/", jobs.JobDownloadView.as_view(), name="job_download"),
+    path("jobs/<int:pk>/", jobs.JobView.as_view(), name="job"),
+    path("jobs/<int:pk>/progress/", jobs.JobProgressView.as_view(), name="job_progress"),
+    path("jobs/<int:pk>/download/", jobs.JobDownloadView.as_view(), name="job_download"),
 ]
 
 # The home page is named without a namespace prefix so that LOGIN_REDIRECT_URL = "home" works.

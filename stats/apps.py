@@ -7,6 +7,10 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from stats import signals
+        from core import schedule
+        from stats import signals, tasks
 
         signals.connect()
+        schedule.nightly(
+            "recount_tallies", _("Recount the national figures"), tasks.recount_tallies
+        )

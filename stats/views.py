@@ -19,16 +19,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django_tables2 import RequestConfig
 
+from core import jobs
 from core.exports import neutralise
 from core.parsing import parse_month
-from stats import national, tallies, timeline
-from stats.briefing import briefing, briefing_pdf
-from stats.exports import latest_month, national_csv, national_figures, statistics_workbook
+from stats import national, tallies, tasks, timeline
+from stats.exports import latest_month, national_csv, national_figures
 from stats.forms import RankingForm, ReportUploadForm, TimelineForm
-from stats.imports import import_report
 from stats.models import Country, PersonnelType, UNContribution, UNReport
 from stats.ranking import (
     CSV_HEADER,
@@ -69,9 +69,7 @@ class ReportListView(LoginRequiredMixin, View):
 
     template_name = "stats/report_list.html"
 
-    def render_page(
-        self, request: HttpRequest, form: ReportUploadForm, results: list
-    ) -> HttpResponse:
+    def render_page(self, request: HttpRequest, form: ReportUploadForm) -> HttpResponse:
         reports = visible_reports(request).select_related("imported_by")
         table = UNReportTable(reports)
         RequestConfig(request, paginate={"per_page": settings.PAGINATE_BY}).configure(table)
@@ -80,30 +78,34 @@ class ReportListView(LoginRequiredMixin, View):
             "table": table,
             "form": form,
             "can_import": request.user.has_perm(IMPORT_PERMISSION),
-            "results": results,
         }
         return render(request, self.template_name, context)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render_page(request, ReportUploadForm(), [])
+        return self.render_page(request, ReportUploadForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(IMPORT_PERMISSION):
             raise PermissionDenied
         form = ReportUploadForm(request.POST, request.FILES)
-        results = []
-        if form.is_valid():
+        if not form.is_valid():
+            response = self.render_page(request, form)
+            response.status_code = 400
+            return response
+        files = form.cleaned_data["files"]
+        job = jobs.start(
+            tasks.import_un_reports,
+            kind="stats.import_un_reports",
+            title=ngettext(
+                "Import of %(count)d UN report", "Import of %(count)d UN reports", len(files)
+            )
+            % {"count": len(files)},
+            user=request.user,
+            inputs=[(upload.name, upload) for upload in files],
             # Each file is its own transaction: a refused file leaves the others imported.
-            results = [
-                import_report(upload.read(), by=request.user, name=upload.name)
-                for upload in form.cleaned_data["files"]
-            ]
-        status = 200 if form.is_valid() else 400
-        response = self.render_page(
-            request, form if not form.is_valid() else ReportUploadForm(), results
+            all_or_nothing=False,
         )
-        response.status_code = status
-        return response
+        return redirect(job.get_absolute_url())
 
 
 def month_choice(request: HttpRequest, form: RankingForm) -> datetime.date | None:
@@ -240,45 +242,56 @@ class ParityView(PermissionRequiredMixin, View):
         return render(request, "stats/parity.html", context)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 class BriefingView(PermissionRequiredMixin, View):
-    """/stats/briefing/<YYYY-MM>.pdf: the one-month briefing for leadership.
+    """The one-month briefing for leadership, built as a job (POST, with the month from the
+    national page's picker or the address /stats/briefing/<YYYY-MM>.pdf).
 
-    `?month=YYYY-MM` (the national page's month picker) redirects to the month's address, or
-    back to the national page with the reason when it names no month with a briefing.
+    A month that is malformed or still to come goes back to the national page with the
+    reason; a GET (an old bookmark) goes there too, to pick the month.
     """
 
     permission_required = NATIONAL_PERMISSION
 
     def get(self, request: HttpRequest, month: str = "") -> HttpResponse:
+        return redirect("stats:national")
+
+    def post(self, request: HttpRequest, month: str = "") -> HttpResponse:
         today = timezone.localdate()
-        if not month:
-            picked = parse_month(request.GET.get("month"))
-            if picked is None:
-                messages.error(request, _("Give the month as YYYY-MM, e.g. 2024-01."))
-            elif picked > today:
-                messages.error(request, _("There is no briefing for a month still to come."))
-            else:
-                return redirect("stats:briefing", month=f"{picked:%Y-%m}")
+        picked = parse_month(month or request.POST.get("month"))
+        if picked is None:
+            messages.error(request, _("Give the month as YYYY-MM, e.g. 2024-01."))
             return redirect("stats:national")
-        first = parse_month(month)
-        if first is None or first > today:
-            raise Http404
-        data = briefing(request.user, first, today)
-        return attachment(briefing_pdf(data), "application/pdf", f"{data.filename}.pdf")
+        if picked > today:
+            messages.error(request, _("There is no briefing for a month still to come."))
+            return redirect("stats:national")
+        job = jobs.start(
+            tasks.build_briefing,
+            kind="stats.briefing",
+            title=_("Briefing for %(month)s (PDF)") % {"month": f"{picked:%Y-%m}"},
+            user=request.user,
+            params={"month": picked.isoformat()},
+        )
+        return redirect(job.get_absolute_url())
 
 
 class StatisticsWorkbookView(PermissionRequiredMixin, View):
-    """/stats/statistics.xlsx: every table of the national page and the latest UN ranking."""
+    """Every table of the national page and the latest UN ranking in one workbook, built as
+    a job (POST from the national page; a GET goes back there)."""
 
     permission_required = NATIONAL_PERMISSION
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        return redirect("stats:national")
+
+    def post(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
-        content = statistics_workbook(request.user, today)
-        return attachment(content, XLSX, f"statistics_{today:%Y-%m-%d}.xlsx")
+        job = jobs.start(
+            tasks.build_workbook,
+            kind="stats.workbook",
+            title=_("Statistics workbook of %(date)s (Excel)") % {"date": f"{today:%Y-%m-%d}"},
+            user=request.user,
+        )
+        return redirect(job.get_absolute_url())
 
 
 TIMELINE_LANES_PER_PAGE = 8

@@ -18,7 +18,7 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from core import roles, testing
+from core import jobs, roles, testing
 from core.access_log import is_download
 from core.models import AccessEvent, AccessKind
 
@@ -31,8 +31,8 @@ STRING_VALUES = {
 }
 KNOWN_DOWNLOADS = {
     "units:rotation_nominal_roll",
-    "stats:briefing",
-    "stats:statistics_xlsx",
+    # The briefing and the statistics workbook: made by a job, downloaded from it.
+    "core:job_download",
     "people:person_list",
     "people:person_import_template",
     "training:courserun_list",
@@ -79,6 +79,7 @@ def urls_for(route: str, pattern: URLPattern, records: list[Model]) -> Iterator[
 @pytest.fixture
 def records(mod):
     from deployments import workflow
+    from stats.tasks import build_workbook
     from training.models import Course, CourseRun
 
     root = testing.user(
@@ -99,7 +100,8 @@ def records(mod):
         capacity=10,
         place="Ha Noi",
     )
-    return root, [person, rotation, deployment, run, rotation.unit_type, rotation.mission]
+    workbook = jobs.start(build_workbook, kind="stats.workbook", title="Workbook", user=root)
+    return root, [person, rotation, deployment, run, rotation.unit_type, rotation.mission, workbook]
 
 
 def test_every_download_of_the_site_leaves_an_entry_in_the_access_log(client, records):

@@ -18,16 +18,12 @@ from django.views import View
 
 from core import jobs
 from core.models import Job
-from core.parsing import parse_id
 
 PAGE_SIZE = 50
 
 
-def own_job(request: HttpRequest, pk: str) -> Job:
-    job_id = parse_id(pk)
-    if job_id is None:
-        raise Http404
-    return get_object_or_404(jobs.visible_jobs(request.user), pk=job_id)
+def own_job(request: HttpRequest, pk: int) -> Job:
+    return get_object_or_404(jobs.visible_jobs(request.user), pk=pk)
 
 
 class JobListView(LoginRequiredMixin, View):
@@ -41,7 +37,7 @@ class JobListView(LoginRequiredMixin, View):
 
 
 class JobView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, pk: str) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = own_job(request, pk)
         return render(request, "core/job.html", {"title": job.title, **jobs.status(job)})
 
@@ -50,7 +46,7 @@ class JobProgressView(LoginRequiredMixin, View):
     # Not activity: a page left open on a running job does not keep its session alive.
     passive = True
 
-    def get(self, request: HttpRequest, pk: str) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = own_job(request, pk)
         return render(request, "core/_job_status.html", jobs.status(job))
 
@@ -58,7 +54,7 @@ class JobProgressView(LoginRequiredMixin, View):
 class JobDownloadView(LoginRequiredMixin, View):
     """The file a job made (a workbook, a briefing): logged as a download (core.access_log)."""
 
-    def get(self, request: HttpRequest, pk: str) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = own_job(request, pk)
         if not job.result_file or not default_storage.exists(job.result_file):
             raise Http404(_("This job made no file, or it has been removed."))

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core import testing
+from core.models import Job
 from deployments.models import State
 from stats.tests.test_national import deploy, positions
 from stats.tests.test_ranking import make_month
@@ -59,8 +60,8 @@ def figures(mod, mps):
 
 def briefing_text(client, user, month: str = "2023-03") -> str:
     client.force_login(user)
-    response = client.get(f"/stats/briefing/{month}.pdf")
-    assert response.status_code == 200
+    job = testing.job_started_by(client.post("/stats/briefing/", {"month": month}))
+    response = testing.job_file(client, job)
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="briefing_{month}.pdf"' in response["Content-Disposition"]
     return pdf_text(response.content)
@@ -117,9 +118,11 @@ def test_the_workbook_reads_back_every_table_and_the_latest_ranking(client, view
     make_month(MARCH, UN_TOTALS)
     client.force_login(viewer)
 
-    response = client.get("/stats/statistics.xlsx")
+    job = testing.job_started_by(client.post("/stats/statistics.xlsx"))
 
-    assert response.status_code == 200
+    assert "The statistics workbook of" in job.message
+    response = testing.job_file(client, job)
+    assert response["Content-Disposition"].startswith('attachment; filename="statistics_')
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [
         "Deployed now",
@@ -155,7 +158,9 @@ def test_the_other_ministrys_deployments_are_counted_only_for_it(
     theirs = briefing_text(client, police_officer_user)
     assert "Deployed 2 " in theirs
     assert "Of whom women 2 " in theirs
-    response = client.get("/stats/statistics.xlsx")
+    response = testing.job_file(
+        client, testing.job_started_by(client.post("/stats/statistics.xlsx"))
+    )
     deployed = list(load_workbook(io.BytesIO(response.content))["Deployed now"].values)
     assert deployed[1:] == [("UNMISS", "fpu", 0, 2, 2)]
 
@@ -167,6 +172,8 @@ def test_it_refuses_a_user_who_may_not_view_deployments(client, db, url):
     client.force_login(User.objects.create_user("stranger", password="pass-word-42"))
 
     assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    assert not Job.objects.exists()
 
 
 def test_the_national_page_offers_the_briefing_of_the_latest_month_and_the_workbook(client, viewer):
@@ -177,10 +184,12 @@ def test_the_national_page_offers_the_briefing_of_the_latest_month_and_the_workb
 
     assert 'action="/stats/briefing/"' in text
     assert 'name="month" value="2023-03"' in text
-    assert 'href="/stats/statistics.xlsx"' in text
-    picked = client.get("/stats/briefing/", {"month": "2023-03"})
-    assert picked.status_code == 302
-    assert picked["Location"] == "/stats/briefing/2023-03.pdf"
+    assert 'action="/stats/statistics.xlsx"' in text
+    job = testing.job_started_by(client.post("/stats/briefing/", {"month": "2023-03"}))
+    assert job.title == "Briefing for 2023-03 (PDF)"
+    assert job.owner == viewer
+    # A bookmark of the old address leads to the page with the picker.
+    assert client.get("/stats/briefing/2023-03.pdf")["Location"] == "/stats/national/"
 
 
 @pytest.mark.parametrize(
@@ -188,10 +197,13 @@ def test_the_national_page_offers_the_briefing_of_the_latest_month_and_the_workb
     # Year 0 and digits of other scripts used to reach datetime.date() and fail there (500).
     ["2023-13", "2999-01", "0000-01", "٢٠٢٣-٠١", "soon"],
 )
-def test_a_malformed_or_future_month_in_the_address_is_not_found(client, viewer, month):
+def test_a_malformed_or_future_month_in_the_address_starts_nothing(client, viewer, month):
     client.force_login(viewer)
 
-    assert client.get(f"/stats/briefing/{month}.pdf").status_code == 404
+    response = client.post(f"/stats/briefing/{month}.pdf")
+
+    assert response.status_code == 302 and response["Location"] == "/stats/national/"
+    assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -208,7 +220,7 @@ def test_the_month_picker_sends_a_month_without_briefing_back_with_the_reason(
 ):
     client.force_login(viewer)
 
-    response = client.get("/stats/briefing/", {"month": month}, follow=True)
+    response = client.post("/stats/briefing/", {"month": month}, follow=True)
 
     assert response.redirect_chain == [("/stats/national/", 302)]
     assert reason in response.content.decode()

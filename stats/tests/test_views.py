@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core import testing
 from stats.countries import ensure_countries
 from stats.models import Country, UNContribution, UNReport
 from stats.tests.conftest import stats_user
@@ -41,18 +42,19 @@ def thirty_countries(months: int = 1) -> list[str]:
     return iso3s
 
 
-def test_the_upload_page_imports_a_file_and_lists_it(client, importer, un_pdf):
+def test_the_upload_imports_a_file_in_the_background_and_lists_it(client, importer, un_pdf):
     client.force_login(importer)
     upload = SimpleUploadedFile(
         "UN_country_contributions_2021_02.pdf", un_pdf("2021_02").read_bytes()
     )
 
-    response = client.post(reverse("stats:un_report_list"), {"files": [upload]})
+    job = testing.job_started_by(client.post(reverse("stats:un_report_list"), {"files": [upload]}))
 
-    assert response.status_code == 200
     assert UNReport.objects.get().imported_by == importer
-    page = response.content.decode()
-    assert "UN_country_contributions_2021_02.pdf</strong>: imported" in page
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "1 files: 1 imported." in page
+    assert "UN_country_contributions_2021_02.pdf: imported" in page
+    assert f'href="{reverse("stats:un_report_list")}"' in page
     listed = client.get(reverse("stats:un_report_list")).content.decode()
     assert "2021-02" in listed and "81033" in listed and "importer" in listed
 
@@ -67,12 +69,28 @@ def test_an_upload_shows_each_refused_file_with_its_reason_and_imports_the_other
         SimpleUploadedFile("UN_country_contributions_2021_01.pdf", un_pdf("2021_01").read_bytes()),
     ]
 
-    page = client.post(reverse("stats:un_report_list"), {"files": files}).content.decode()
+    job = testing.job_started_by(client.post(reverse("stats:un_report_list"), {"files": files}))
+    page = client.get(job.get_absolute_url()).content.decode()
 
-    assert "UN_country_contributions_2019_10.pdf</strong>: refused" in page
+    assert job.state == "done"
+    assert "3 files: 1 imported, 2 refused." in page
+    assert "UN_country_contributions_2019_10.pdf: refused" in page
     assert "prints no &#x27;as of&#x27; date" in page
-    assert "budget.pdf</strong>: refused — not a PDF file" in page
+    assert "budget.pdf: refused — not a PDF file" in page
+    # The refused come first: they are what the user must act on.
+    assert page.index("budget.pdf") < page.index("UN_country_contributions_2021_01.pdf: imported")
     assert list(UNReport.objects.values_list("month", flat=True)) == [datetime.date(2021, 1, 1)]
+
+
+def test_another_user_cannot_open_the_upload_job(client, importer, viewer, un_pdf):
+    client.force_login(importer)
+    upload = SimpleUploadedFile("UN_country_contributions_2021_02.pdf", b"%PDF-1.4 nothing")
+    job = testing.job_started_by(client.post(reverse("stats:un_report_list"), {"files": [upload]}))
+
+    client.force_login(viewer)
+
+    assert client.get(job.get_absolute_url()).status_code == 404
+    assert client.get(f"/jobs/{job.pk}/progress/").status_code == 404
 
 
 def test_a_viewer_cannot_upload(client, viewer, un_pdf):
