@@ -93,6 +93,14 @@ def test_a_running_job_is_polled_and_the_poll_is_not_activity(client, planner):
     assert client.session[sessions.LAST_SEEN] > long_ago
 
 
+def test_a_poll_after_the_session_ended_sends_the_whole_page_to_sign_in(client, planner):
+    job = start(planner)
+
+    response = client.get(f"/jobs/{job.pk}/progress/", headers={"HX-Request": "true"})
+
+    assert response["HX-Redirect"] == f"/login/?next=/jobs/{job.pk}/"
+
+
 def test_a_running_job_whose_worker_went_silent_is_marked_failed_when_looked_at(
     client, planner, settings
 ):

@@ -9,12 +9,14 @@ activity for the idle timeout (core.sessions), so a screen left on a job still s
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
+from django_htmx.http import HttpResponseClientRedirect
 
 from core import jobs
 from core.models import Job
@@ -45,6 +47,14 @@ class JobView(LoginRequiredMixin, View):
 class JobProgressView(LoginRequiredMixin, View):
     # Not activity: a page left open on a running job does not keep its session alive.
     passive = True
+
+    def handle_no_permission(self) -> HttpResponse:
+        # Signed out while polling (the idle timeout): the whole page goes to the sign-in
+        # page, rather than the sign-in form appearing inside the progress box.
+        if getattr(self.request, "htmx", False):
+            job_page = self.request.path.removesuffix("progress/")
+            return HttpResponseClientRedirect(redirect_to_login(job_page).url)
+        return super().handle_no_permission()
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = own_job(request, pk)
