@@ -1,4 +1,5 @@
-# Blue Beret: the two commands a user needs are `make run` and `make test`.
+# Blue Beret: the two commands a user needs are `make run` and `make test`; a department's
+# server runs `make serve` (docs/deployment.md).
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ PORT ?= 8000
 # Tests run on two workers: the machines have two cores.
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint migrate demo bench clean schema messages
+.PHONY: run serve test setup lint migrate demo bench clean schema messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Blue Beret needs $(PYTHON)"; exit 1; }
@@ -17,18 +18,30 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-migrate: $(STAMP)
+# The Python packages, then the system libraries WeasyPrint draws PDFs with: installed when
+# missing if run as root, otherwise the command to run is printed; never stops the setup.
+setup: $(STAMP)
+	@sh scripts/system_packages.sh
+
+migrate: setup
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
 	$(PY) manage.py load_demo --if-empty
 
 # The demo server on a laptop shows tracebacks (DEBUG); a real server never does (make serve).
+# A background worker runs beside it (imports, the planner, workbooks); Ctrl-C stops both.
 run: demo
 	$(PY) manage.py demo_logins
-	DEBUG=$${DEBUG:-True} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-True} $(PY) scripts/run_demo.py $(HOST):$(PORT)
 
-test: $(STAMP)
+# The production server: gunicorn on HOST:PORT, settings from the environment (see
+# deploy/blueberet.env.example); refuses the demo key, DEBUG, the demo hosts and SQLite
+# (SERVE_ARGS=--allow-sqlite to try it on one machine). Migrates and collects static files first.
+serve: setup
+	HOST=$(HOST) PORT=$(PORT) STATIC_COLLECTED=true $(PY) manage.py serve $(SERVE_ARGS)
+
+test: setup
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -1,7 +1,8 @@
 """The production server's entry point (gunicorn blueberet.wsgi, see docs/deployment.md).
 
 The checks live here, not in the settings, so that lint, the schema check, the fuzz runs and
-the benchmarks still start with the demo settings; only serving for real is refused.
+the benchmarks still start with the demo settings; only serving for real is refused. Their
+words are core.serving's, the same that `manage.py serve` prints.
 """
 
 import os
@@ -17,13 +18,11 @@ def refuse_unsafe_settings() -> None:
     """Refuse to serve with the key published in the repository or with tracebacks shown."""
     from django.conf import settings
 
-    if not settings.SECRET_KEY or settings.SECRET_KEY == settings.DEMO_SECRET_KEY:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is the demo key published with Blue Beret: set SECRET_KEY in the "
-            "environment to a long random value of this installation's own."
-        )
-    if settings.DEBUG:
-        raise ImproperlyConfigured("DEBUG is on: a server must not show tracebacks to users.")
+    from core.serving import unsafe_settings
+
+    problems = unsafe_settings(settings)
+    if problems:
+        raise ImproperlyConfigured("\n".join(problems))
 
 
 refuse_unsafe_settings()

@@ -79,8 +79,7 @@ def briefing(user: Any, month: datetime.date, today: datetime.date) -> Briefing:
 
 def briefing_pdf(data: Briefing) -> bytes:
     """The briefing on A4 portrait pages."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from core.pdf import html_to_pdf
 
     html = render_to_string(
         "stats/briefing_pdf.html",
@@ -90,6 +89,4 @@ def briefing_pdf(data: Briefing) -> bytes:
             "own_in_top": data.own is not None and data.own in data.top,
         },
     )
-    # Closed networks: nothing but inline data: URLs may be fetched (as the nominal roll).
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(html)

@@ -211,8 +211,7 @@ def as_text(value: Any) -> str:
 
 def roll_pdf(roll: NominalRoll) -> bytes:
     """The roll on A4 landscape pages, the heading on the first, column titles on every one."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from core.pdf import html_to_pdf
 
     html = render_to_string(
         "units/nominal_roll_pdf.html",
@@ -223,7 +222,4 @@ def roll_pdf(roll: NominalRoll) -> bytes:
             "lines": roll.header_lines(),
         },
     )
-    # Closed networks: the roll must never reach out for a resource, so nothing but inline
-    # data: URLs may be fetched (fonts come from the system through fontconfig).
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(html)
