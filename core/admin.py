@@ -36,7 +36,7 @@ from core.admin_scope import (
     users_in_scope,
 )
 from core.admin_versions import VersionedChangeMixin
-from core.models import Membership, Organisation
+from core.models import Job, Membership, Organisation
 from core.querysets import scope_filter
 
 __all__ = [
@@ -61,6 +61,26 @@ class OrganisationAdmin(ScopedAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "short_name")
     ordering = ("path",)
+
+
+@admin.register(Job)
+class JobAdmin(ScopedAdmin):
+    """Background jobs of the users an administrator manages (filed under the starter's
+    organisation), to see what failed and why; read only: jobs are written by the worker."""
+
+    list_display = ("title", "state", "owner", "created_at", "finished_at")
+    list_filter = ("state", "kind")
+    search_fields = ("title", "owner__username")
+    readonly_fields = [field.name for field in Job._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 # --- Users and roles: scoped by the grants they hold ---------------------------------------

@@ -87,7 +87,13 @@ def _perms(models: list[str], actions: tuple[str, ...]) -> list[str]:
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATOR: _perms(EVERYTHING, ALL_ACTIONS)
-    + ["auth.view_user", "auth.change_user", "stats.import_unreport", "core.view_accessevent"],
+    + [
+        "auth.view_user",
+        "auth.change_user",
+        "stats.import_unreport",
+        "core.view_accessevent",
+        "core.view_job",
+    ],
     PERSONNEL_OFFICER: _perms(EVERYTHING, ("view",)) + _perms(PEOPLE_RECORDS, ALL_ACTIONS[1:]),
     PLANNER: _perms(EVERYTHING, ("view",))
     + _perms(UNIT_RECORDS + MISSION_RECORDS, ALL_ACTIONS[1:])

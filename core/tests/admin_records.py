@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.forms import MultiWidget
 
 from core import roles, testing, versions
-from core.models import Organisation
+from core.models import Job, Organisation
 
 DAY = datetime.date(2024, 3, 1)
 
@@ -75,6 +75,7 @@ def one_of_everything(org: Organisation, tag: str) -> dict[str, Any]:
     step = Transition.objects.create(deployment=deployment, to_state="nominated")
     Waiver.objects.create(deployment=deployment, transition=step, reason="x", unmet="y")
     account = testing.user(f"user-of-{tag}", roles.VIEWER, org)
+    Job.objects.create(kind="test", title=f"Job of {tag}", owner=account, organisation=org)
     return {"person": person, "passport": passport, "user": account, "deployment": deployment}
 
 
