@@ -74,8 +74,12 @@ class ArchiveWriter:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.partial = path.with_name(path.name + ".partial")
-        kwargs: dict[str, Any] = {"compresslevel": 6} if compression(path) == "w:gz" else {}
+        # gzip's fastest level: on the scale data's 257 MB SQLite file it takes 4 s for 66 MB
+        # where the default level 9 (and 6) takes four times as long to save a tenth.
+        kwargs: dict[str, Any] = {"compresslevel": 1} if compression(path) == "w:gz" else {}
         self.tar = tarfile.open(self.partial, compression(path), **kwargs)
+        # The archive holds every person's record: readable by its owner only, whatever umask.
+        os.chmod(self.partial, 0o600)
         self.checksums: dict[str, str] = {}
 
     def add_file(self, name: str, source: Path) -> None:

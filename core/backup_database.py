@@ -176,6 +176,11 @@ def sqlite_restore(staged: StagedArchive) -> None:
         source.close()
 
 
+# Sent to psql after a pg_restore that failed: ends a COPY it may have been in, then fails, so
+# that the single transaction rolls back (ON_ERROR_STOP).
+_ABORT = b"\n\\.\nDO $$ BEGIN RAISE EXCEPTION 'pg_restore failed: nothing restored'; END $$;\n"
+
+
 def postgres_restore(staged: StagedArchive) -> None:
     """pg_restore --clean --if-exists --no-owner, applied by psql in a single transaction
     together with dropping the tables the archive does not have (those of migrations newer
@@ -194,28 +199,39 @@ def postgres_restore(staged: StagedArchive) -> None:
         ]
     command += ["--file=-"]
     env = _pg_environment()
-    with tempfile.TemporaryFile() as restore_errors:
+    with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
         script = subprocess.Popen(
             [pg_restore, "--clean", "--if-exists", "--no-owner", "--file=-", str(staged.database)],
             stdout=subprocess.PIPE,
             stderr=restore_errors,
             env=env,
         )
-        applied = subprocess.run(
-            command,
-            stdin=script.stdout,
-            stdout=subprocess.DEVNULL,
-            capture_output=False,
-            stderr=subprocess.PIPE,
-            env=env,
+        applying = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_errors, env=env
         )
+        assert script.stdout is not None and applying.stdin is not None
+        try:
+            # Relayed rather than piped, so that a pg_restore that stops half-way can be told
+            # to psql: on a bare pipe psql would see an early end and commit the half.
+            shutil.copyfileobj(script.stdout, applying.stdin, 1024 * 1024)
+            if script.wait():
+                applying.stdin.write(_ABORT)
+            applying.stdin.close()
+        except BrokenPipeError:
+            pass  # psql stopped at an error: it has rolled back, and says why below
         script.stdout.close()
         script.wait()
+        applying.wait()
         restore_errors.seek(0)
-        problems = restore_errors.read().decode(errors="replace").strip()
-    if applied.returncode or script.returncode:
-        lines = (applied.stderr.decode(errors="replace").strip() or problems).splitlines()
+        psql_errors.seek(0)
+        # pg_restore's own complaint first when it failed: psql's is then only the abort.
+        first, second = (
+            (restore_errors, psql_errors) if script.returncode else (psql_errors, restore_errors)
+        )
+        said = (first.read() + second.read()).decode(errors="replace")
+    if applying.returncode or script.returncode:
+        lines = [line for line in said.splitlines() if "ERROR" in line or "error" in line]
         raise BackupError(
             "PostgreSQL refused the restore, and changed nothing: "
-            + (lines[0] if lines else f"psql exit {applied.returncode}")
+            + (lines[0].strip() if lines else f"psql exit {applying.returncode}")
         )

@@ -132,6 +132,7 @@ def test_the_manifest_describes_the_archive(tmp_path, storage):
     testing.organisation("Ministry of Manifests")
     archive = tmp_path / "backup.tar.gz"
     run("backup", archive)
+    assert archive.stat().st_mode & 0o777 == 0o600  # personal data: its owner only
     members = archive_members(archive)
     manifest = json.loads(members["manifest.json"])
     database = manifest["database"]["member"]
@@ -179,7 +180,7 @@ def test_an_archive_from_an_older_schema_is_restored_then_migrated(tmp_path, sto
 
     said = run("restore", archive)
     assert "older than this application's (core): running migrate" in said
-    assert "Migrated: 1 migrations applied." in said
+    assert re.search(r"Migrated: [1-9][0-9]* migrations applied", said)
     assert ("core", "0008_jobs") in MigrationRecorder(connection).applied_migrations()
     assert Organisation.objects.get().name == "Ministry of the Past"
     assert "core_job" in connection.introspection.table_names()
@@ -311,6 +312,22 @@ def test_a_database_that_is_not_empty_is_refused_without_force(small_archive):
     message = refused(path)
     assert "The database is not empty" in message and "--force" in message
     assert Organisation.objects.count() == 2  # the archived one and the marker
+
+
+def test_a_damaged_database_whose_checksum_was_recomputed_changes_nothing(small_archive, tmp_path):
+    """The engine finds the damage half-way: the restore is rolled back whole."""
+    path, _name = small_archive
+    contents = archive_members(path)
+    manifest = json.loads(contents["manifest.json"])
+    member = manifest["database"]["member"]
+    contents[member] = contents[member][: len(contents[member]) * 6 // 10]
+    manifest["checksums"][member] = hashlib.sha256(contents[member]).hexdigest()
+    contents["manifest.json"] = json.dumps(manifest).encode()
+    damaged = write_archive(tmp_path / "damaged.tar.gz", contents)
+    marker()
+    before = live_counts()
+    refused(damaged, force=True)
+    assert live_counts() == before
 
 
 @pytest.mark.parametrize("name", ["../escaped.txt", "/tmp/absolute.txt", "storage/../../up.txt"])
