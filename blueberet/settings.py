@@ -140,6 +140,8 @@ MIDDLEWARE = [
     "core.middleware.NoStoreMiddleware",
     # Every download and every read of personal data, with who, when and from where.
     "core.access_log.AccessLogMiddleware",
+    # A PDF asked for where WeasyPrint's system libraries are missing: 503 and what to install.
+    "core.pdf.PdfUnavailableMiddleware",
     # Last, as django-axes asks: turns a lockout flagged during the request into the sign-in
     # page that says when to try again (core.signin.lockout_response).
     "axes.middleware.AxesMiddleware",
@@ -241,7 +243,7 @@ STORAGES = {
     # apps' folders as they are (STATIC_COLLECTED off).
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "core.staticfiles.CompressedManifestStorage"
             if envbool("STATIC_COLLECTED", "False")
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -263,7 +265,7 @@ if os.getenv("STORAGE_S3_BUCKET"):
 # --- Background work (django-tasks with its database backend; core/jobs.py) ------------------
 # The queue is a table of the application's own database: no broker to install or back up.
 # `make run` starts a worker beside the development server; a server runs `manage.py
-# db_worker` under systemd (docs/deployment.md). TASKS_IMMEDIATE runs each task inside the
+# worker` under systemd (docs/deployment.md). TASKS_IMMEDIATE runs each task inside the
 # request that starts it (the tests, and a one-process demo if wanted).
 TASKS_IMMEDIATE = envbool("TASKS_IMMEDIATE", "False")
 TASKS = {
