@@ -31,6 +31,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split("
 # --- HTTPS, behind the department's TLS proxy (docs/deployment.md) ---------------------------
 # Off by default so that `make run` works over plain http on a laptop; a server sets them.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+# The health check is asked over plain http by the proxy on loopback (core/views/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core.urls_helpers import object_urls
-from core.views import access_log, home, jobs, organisations
+from core.views import access_log, health, home, jobs, organisations
 
 app_name = "core"
 
@@ -15,4 +15,8 @@ urlpatterns = [
 ]
 
 # The home page is named without a namespace prefix so that LOGIN_REDIRECT_URL = "home" works.
-home_urlpatterns = [path("", home.HomeView.as_view(), name="home")]
+home_urlpatterns = [
+    path("", home.HomeView.as_view(), name="home"),
+    # Unnamespaced too: the proxy's and the monitor's address, /health/.
+    path("health/", health.HealthView.as_view(), name="health"),
+]
