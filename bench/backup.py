@@ -12,7 +12,8 @@ Usage (from the project root):
     DB_ENGINE=postgres DB_PASSWORD=... .venv/bin/python bench/backup.py
                                                      # database blueberet_bench_backup
 The scale data is generated once (seed 42) and reused; the restore goes to a fresh temporary
-file (SQLite) or to the database blueberet_bench_backup_restore, dropped and created again.
+file (SQLite) or to the database blueberet_bench_backup_restore, created empty and dropped
+afterwards.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ configure(ROOT / "bench" / "bench.sqlite3.backup", "blueberet_bench_backup")
 RESTORE_DATABASE = "blueberet_bench_backup_restore"
 
 
-def fresh_postgres_database(name: str) -> None:
+def fresh_postgres_database(name: str, *, create: bool = True) -> None:
+    """Drop the database `name` if it exists and, with `create`, make it again, empty."""
     import psycopg
     from psycopg import sql
 
@@ -46,7 +48,8 @@ def fresh_postgres_database(name: str) -> None:
         autocommit=True,
     ) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if create:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def manage(*args: str, database: str) -> tuple[float, str]:
@@ -122,6 +125,8 @@ def main() -> None:
         size = archive.stat().st_size
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if on_postgres():
+            fresh_postgres_database(RESTORE_DATABASE, create=False)  # a copy: not kept
 
     print(
         f"baseline ({what}): {copy_seconds:.1f} s"
