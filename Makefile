@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(PY) bench/planner.py
 	$(PY) bench/un_import.py
 	$(PY) bench/dashboards.py
+	$(PY) bench/backup.py
 
 # The REST API's OpenAPI schema, committed so that CI can tell when code and schema disagree
 # (scripts/check_schema.sh). Run after changing a serializer, a view set or a filterset.
