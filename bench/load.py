@@ -263,6 +263,7 @@ def start(label: str, command: list[str], environment: dict[str, str], logs: Pat
     while time.monotonic() < deadline and process.poll() is None:
         # Status 0 while nothing listens yet (connection refused).
         if client.get("/login/").status_code == 200:
+            print(f"{label} at {server.url}, log {log}", flush=True)
             return server
         time.sleep(0.5)
     server.stop()
@@ -542,10 +543,6 @@ def hard_limit(signum: int, frame: object) -> None:
     raise SystemExit(f"stopped: over the hard limit of {HARD_LIMIT_SECONDS} s")
 
 
-def interrupted(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
@@ -570,7 +567,8 @@ def main() -> None:
         f"{len(targets.rotations)} rotations to open",
         flush=True,
     )
-    signal.signal(signal.SIGTERM, interrupted)
+    # Stopped by kill as by Ctrl-C: the servers are stopped too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     signal.signal(signal.SIGALRM, hard_limit)
     signal.alarm(HARD_LIMIT_SECONDS)
     logs = Path(tempfile.mkdtemp(prefix="blueberet-load-"))
@@ -581,7 +579,6 @@ def main() -> None:
     try:
         if runs & {"steady", "production"}:
             server = production_server(logs, args.workers)
-            print(f"{server.label} at {server.url}, log {server.log}", flush=True)
             check_sign_in(server)
             if "steady" in runs:
                 steady = steady_run(server, targets, args.users, args.duration)
@@ -590,7 +587,6 @@ def main() -> None:
             server.stop()
         if "development" in runs:
             server = development_server(logs)
-            print(f"{server.label} at {server.url}, log {server.log}", flush=True)
             check_sign_in(server)
             development = step_up(server, "development", targets, steps, args.step_seconds)
     finally:
