@@ -55,7 +55,13 @@ clean:
 # Page times and query counts on the scale data (100,000 people, 500,000 deployments).
 # The first run generates the data into bench/bench.sqlite3 (a few minutes), later runs reuse it.
 # Readiness engine against a per-person loop: its own pool in bench/bench.sqlite3.readiness.
-bench: $(STAMP)
+# The load benchmark's tools (locust), on top of the test set: only `make bench` needs them.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(PY) bench/pages.py
 	$(PY) bench/api.py
 	$(PY) bench/readiness.py
@@ -65,6 +71,9 @@ bench: $(STAMP)
 	$(PY) bench/un_import.py
 	$(PY) bench/dashboards.py
 	$(PY) bench/backup.py
+	# Many users at once on PostgreSQL (database blueberet_bench; DB_PASSWORD etc. from the
+	# environment), the production server beside the development one: about 7 minutes.
+	$(PY) bench/load.py
 
 # The REST API's OpenAPI schema, committed so that CI can tell when code and schema disagree
 # (scripts/check_schema.sh). Run after changing a serializer, a view set or a filterset.
