@@ -315,6 +315,8 @@ class RunImport:
             except ValidationError as error:
                 return ImportReport(errors=error.messages)
             for enrolment in checked:
+                # The audit history names the importer, in a worker too (no request there).
+                enrolment._history_user = self.user
                 enrolment.save()
         return ImportReport(created=len(new), updated=len(checked) - len(new))
 

@@ -1,9 +1,11 @@
-"""Where an uploaded file waits between the dry run and "Apply", and how far the work has got.
+"""Where an uploaded file waits between the dry run and "Apply", and how far the check has got.
 
-The file goes to a private temporary folder under a random token, so "Apply" needs no second
-upload, and no task queue is needed: the check and the write run inside their requests while
-they write their progress beside the file, which the page polls (see people.views.imports).
-Files older than a day are removed whenever a new one arrives.
+The file goes to a private folder in the shared storage (STORAGE_DIR/people-imports, or
+PEOPLE_IMPORT_DIR) under a random token, so "Apply" needs no second upload, and the worker
+that applies it (people.tasks, maybe on another machine) reads it by its token. Beside it wait
+the preview's basis (what the user approved, people.imports.plan) and the dry run's progress,
+which the page polls (see people.views.imports). Files older than a day are removed whenever
+a new one arrives.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import json
 import os
 import re
 import secrets
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from people.imports.plan import Plan, basis
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 KEEP_SECONDS = 24 * 3600
@@ -27,8 +31,9 @@ REPORT_EVERY_SECONDS = 0.25
 
 
 def folder() -> Path:
+    """The uploads' folder: one every app server and worker reads (the shared STORAGE_DIR)."""
     configured = getattr(settings, "PEOPLE_IMPORT_DIR", "")
-    path = Path(configured) if configured else Path(tempfile.gettempdir()) / "blueberet-imports"
+    path = Path(configured) if configured else Path(settings.STORAGE_DIR) / "people-imports"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
@@ -104,6 +109,42 @@ def progress_of(token: str) -> dict[str, Any] | None:
         return Upload(token).status()
     except ValueError:
         return None
+
+
+def basis_path(token: str) -> Path:
+    """Where the preview's basis waits for "Apply", beside the upload (same token, same age)."""
+    return Upload(token).path.with_suffix(".basis")
+
+
+def keep_basis(token: str, plan: Plan) -> None:
+    write_json(basis_path(token), {"rows": basis(plan)})
+
+
+def kept_basis(token: str) -> list[dict[str, Any]] | None:
+    try:
+        return json.loads(basis_path(token).read_text())["rows"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget_basis(token: str) -> None:
+    basis_path(token).unlink(missing_ok=True)
+
+
+def describe(status: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The progress as the page shows it: a sentence and a percentage."""
+    if not status:
+        return None
+    done, total = int(status.get("done", 0)), max(int(status.get("total", 0)), 1)
+    phase = status.get("phase")
+    numbers = {"done": f"{done:,}", "total": f"{total:,}"}
+    if phase == "read":
+        text = _("Reading the file: row %(done)s") % numbers if done else _("Reading the file…")
+    elif phase == "write":
+        text = _("Writing: %(done)s of %(total)s records") % numbers
+    else:
+        text = _("Checking: row %(done)s of %(total)s") % numbers
+    return {"text": text, "percent": min(100, round(100 * done / total))}
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""The import's main path in a real browser: upload, read the preview, apply, see the people."""
+"""The import's main path in a real browser: upload, read the preview, apply (a background job,
+followed on its page), see the people."""
 
 import re
 import time
@@ -55,8 +56,12 @@ def test_an_officer_checks_a_file_then_applies_it(page, sign_in, mod, personnel_
     assert "Passport C1234567 added" in preview.inner_text()
     assert Person.objects.count() == 0
     page.get_by_test_id("apply").click()
+    page.wait_for_url("**/jobs/*/")
+    expect(page.get_by_test_id("job-result")).to_contain_text(
+        "Imported people.xlsx: 2 people added, 0 updated, 0 unchanged; 2 documents"
+    )
+    page.get_by_test_id("job-open").click()
     page.wait_for_url("**/people/")
-    assert "2 people added" in page.locator(".alert-success").inner_text()
     assert "Lê Văn An" in page.locator("table").inner_text()
 
 

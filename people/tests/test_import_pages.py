@@ -5,9 +5,11 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from core import testing
+from core.models import Job, JobState
 from people.imports import uploads
 from people.imports.testing import csv_bytes, table, xlsx_bytes
 from people.models import MedicalClearance, Passport, Person, PersonLanguage
@@ -80,29 +82,87 @@ def test_it_previews_a_file_and_writes_nothing(client, mod, personnel_officer, c
     assert Person.objects.count() == 1 and Passport.objects.count() == 0
 
 
-def test_it_applies_the_checked_file_and_returns_to_the_list(
-    client, mod, personnel_officer, catalogue, upload_folder
+def test_apply_runs_as_a_job_that_writes_every_row_and_shows_the_counts(
+    client, mod, personnel_officer, catalogue, upload_folder, django_capture_on_commit_callbacks
 ):
+    rows = [person_row(service_number=f"QD{n:04d}", full_name=f"Người {n}") for n in range(3)]
     client.force_login(personnel_officer)
-    upload(client, xlsx_bytes(table([person_row()])))
-    response = client.post(f"/people/import/{TOKEN}/apply/", follow=True)
-    assert response.redirect_chain[-1][0] == "/people/"
-    assert "Imported people.xlsx: 1 people added, 0 updated, 0 unchanged; 1 documents" in (
-        response.content.decode()
+    upload(client, xlsx_bytes(table(rows)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/people/import/{TOKEN}/apply/", follow=True)
+
+    job = Job.objects.get()
+    assert response.redirect_chain[-1][0] == f"/jobs/{job.pk}/"
+    assert (job.kind, job.title, job.state, job.owner) == (
+        "people.import",
+        "Import of people.xlsx",
+        JobState.DONE,
+        personnel_officer,
     )
+    html = response.content.decode()
+    assert "Imported people.xlsx: 3 people added, 0 updated, 0 unchanged; 3 documents" in html
+    assert 'href="/people/" data-testid="job-open"' in html
+    assert Person.objects.count() == 3 and Passport.objects.count() == 3
     huong = Person.objects.get(service_number="QD0001")
     assert huong.history.get().history_user == personnel_officer
     assert list(upload_folder.iterdir()) == []  # the upload is gone once written
 
 
-def test_an_htmx_upload_gets_the_preview_alone_and_apply_sends_the_browser_on(
+# The worker closes a connection left in a transaction (Django's close_old_connections), as
+# the test's own would be: this test commits for real.
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_applies_the_upload_later_naming_the_officer_in_the_history(
+    client, settings, mod, personnel_officer, catalogue
+):
+    """On the real queue Apply only queues the job; the worker finds the upload by its token
+    and writes as the officer, though it has no request to take the user from."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(personnel_officer)
+    upload(client, xlsx_bytes(table([person_row()])))
+    job_page = client.post(f"/people/import/{TOKEN}/apply/").url
+    assert 'data-state="queued"' in client.get(job_page).content.decode()
+    assert not Person.objects.exists()
+
+    call_command("worker", "--batch", "--no-startup-delay")
+
+    job = Job.objects.get()
+    assert job.state == JobState.DONE, job.message
+    huong = Person.objects.get(service_number="QD0001")
+    assert huong.history.get().history_user == personnel_officer
+    assert "1 people added" in client.get(job_page).content.decode()
+
+
+def test_the_uploads_wait_in_the_shared_storage_by_default(
+    client, settings, mod, personnel_officer, catalogue, stored_files
+):
+    del settings.PEOPLE_IMPORT_DIR  # the fixture's folder: here, the default
+    client.force_login(personnel_officer)
+    upload(client, xlsx_bytes(table([person_row()])))
+    assert (stored_files / "people-imports" / f"{TOKEN}.data").exists()
+    assert (stored_files / "people-imports" / f"{TOKEN}.basis").exists()
+    client.post(f"/people/import/{TOKEN}/apply/")
+    assert Job.objects.get().state == JobState.DONE
+    assert Person.objects.filter(service_number="QD0001").exists()
+
+
+def test_an_htmx_upload_gets_the_preview_alone_and_apply_sends_the_browser_to_the_job(
     client, mod, personnel_officer, catalogue
 ):
     client.force_login(personnel_officer)
     page = upload(client, xlsx_bytes(table([person_row()])), HTTP_HX_REQUEST="true")
     assert b"<html" not in page.content and b"import-preview" in page.content
     applied = client.post(f"/people/import/{TOKEN}/apply/", HTTP_HX_REQUEST="true")
-    assert applied["HX-Redirect"] == "/people/"
+    assert applied["HX-Redirect"] == Job.objects.get().get_absolute_url()
+
+
+def test_another_user_cannot_open_the_import_job(client, mod, personnel_officer, catalogue):
+    client.force_login(personnel_officer)
+    upload(client, xlsx_bytes(table([person_row()])))
+    job_page = client.post(f"/people/import/{TOKEN}/apply/").url
+    other = testing.user("other", "Personnel officer", mod["department"])
+    client.force_login(other)
+    assert client.get(job_page).status_code == 404
+    assert client.get(f"{job_page}progress/").status_code == 404
 
 
 def test_it_lists_every_problem_and_offers_no_apply(client, mod, personnel_officer, catalogue):
@@ -146,7 +206,10 @@ def test_apply_checks_again_and_writes_nothing_if_the_file_no_longer_fits(
     # Meanwhile someone records the passport for another person.
     other = testing.person(mod["hospital"], "Lê Văn An")
     Passport.objects.create(person=other, number="C2", expires_on=datetime.date(2031, 1, 1))
-    html = client.post(f"/people/import/{TOKEN}/apply/").content.decode()
+    html = client.post(f"/people/import/{TOKEN}/apply/", follow=True).content.decode()
+    job = Job.objects.get()
+    assert job.state == JobState.FAILED
+    assert "The file no longer fits the register: 1 problem, nothing was written." in job.message
     assert "Row 3, Passport number: Passport “C2” is recorded for another person." in html
     assert Person.objects.count() == 1
 

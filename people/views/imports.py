@@ -1,32 +1,28 @@
 """Importing people from a spreadsheet: upload, dry-run preview, apply; the template download.
 
-Progress without a task queue: the form is posted by htmx, and while that request checks (or
-writes) the file it writes how far it has got beside the uploaded file; the page polls
+The dry run runs in its request: the form is posted by htmx, and while that request checks
+the file it writes how far it has got beside the uploaded file; the page polls
 `ImportProgressView` meanwhile. The poll reads only that small file, never the database, so
-it answers even while the import holds a write lock (SQLite) and costs nothing per tick.
+it answers even while an import holds a write lock (SQLite) and costs nothing per tick.
 Without JavaScript the same form posts normally and the page simply arrives when done.
+"Apply" is a background job (people.tasks): the user follows it on the job's page.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
+from core import jobs
+from people import tasks
 from people.imports import template, uploads
-from people.imports.apply import Conflict, Stale, apply
-from people.imports.plan import basis
 from people.imports.readers import MAX_BYTES, MAX_ROWS, megabytes, too_large
 from people.imports.validate import Plan, Problem, check
 
@@ -39,10 +35,15 @@ class ImportPermission(LoginRequiredMixin, PermissionRequiredMixin):
 
 
 class ImportView(ImportPermission, View):
-    """The upload form (GET) and the dry run of an uploaded file (POST)."""
+    """The upload form (GET), the dry run of an uploaded file (POST), and the dry run again of
+    a kept upload (GET ?check=<token>: where a refused "Apply" job sends the user)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render_page(request, uploads.new_token(), None)
+        token = request.GET.get("check", "")
+        upload = uploads.Upload.find(token, request.user) if token else None
+        if upload is None:
+            return render_page(request, uploads.new_token(), None)
+        return render_page(request, token, dry_run(request, token, upload))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         token = request.POST.get("token", "")
@@ -56,72 +57,50 @@ class ImportView(ImportPermission, View):
             plan = refused(too_large(uploaded.size), uploaded.name)
         else:
             upload = uploads.Upload.save(token, request.user, uploaded)
-            upload.start()
-            plan = check(upload.path, upload.name, request.user, upload.report)
-            if plan.ok:
-                keep_basis(token, plan)
-            else:
-                upload.discard()
-                forget_basis(token)
+            plan = dry_run(request, token, upload)
         return render_page(request, token, plan)
 
 
+def dry_run(request: HttpRequest, token: str, upload: uploads.Upload) -> Plan:
+    """Check the kept upload, writing nothing; keep the preview's basis for "Apply"."""
+    upload.start()
+    plan = check(upload.path, upload.name, request.user, upload.report)
+    if plan.ok:
+        uploads.keep_basis(token, plan)
+    else:
+        upload.discard()
+        uploads.forget_basis(token)
+    return plan
+
+
 class ImportApplyView(ImportPermission, View):
-    """Check the uploaded file again and write it, in one transaction.
+    """Start the job that checks the uploaded file again and writes it (people.tasks).
 
     Only what the preview showed is written: when the register changed since (a person it
-    called new was added, one it would update was changed), nothing is, and the user gets
-    the new preview with what changed, to apply again knowingly.
+    called new was added, one it would update was changed), nothing is, and the job says
+    what changed and sends the user to check the file again.
     """
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         upload = uploads.Upload.find(token, request.user)
         if upload is None:
             raise Http404(_("This upload is gone; upload the file again."))
-        previewed = kept_basis(token)
-        upload.start()
-        try:
-            with transaction.atomic():
-                plan = check(upload.path, upload.name, request.user, upload.report)
-                if not plan.ok:
-                    return render_page(request, token, plan)
-                if previewed is None:  # no preview to hold the file to: show one first
-                    plan.changed_since = [
-                        _("The preview of this file is gone; check this one and apply again.")
-                    ]
-                    keep_basis(token, plan)
-                    return render_page(request, token, plan)
-                result = apply(plan, request.user, upload.report, previewed=previewed)
-        except Stale as error:
-            plan.changed_since = error.changes
-            keep_basis(token, plan)
-            return render_page(request, token, plan)
-        except Conflict as error:
-            return render_page(request, token, refused(str(error), upload.name))
-        upload.discard()
-        forget_basis(token)
-        messages.success(
-            request,
-            _(
-                "Imported %(file)s: %(created)d people added, %(updated)d updated, "
-                "%(unchanged)d unchanged; %(documents)d documents added or changed."
-            )
-            % {
-                "file": plan.source,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "documents": result.documents,
-            },
+        job = jobs.start(
+            tasks.apply_people_import,
+            kind="people.import",
+            title=_("Import of %(file)s") % {"file": upload.name},
+            user=request.user,
+            params={"token": token},
         )
-        target = reverse("people:person_list")
+        target = job.get_absolute_url()
         if request.htmx:
             return HttpResponseClientRedirect(target)
         return HttpResponseRedirect(target)
 
 
 class ImportProgressView(View):
-    """How far the check or write of an upload has got: polled while it runs.
+    """How far the dry run of an upload has got: polled while it runs (an Apply is a job,
+    followed on the job's page).
 
     No login is asked for on purpose (the session lives in the database, which the import
     may be holding): the unguessable token is the key, and the answer is only a count.
@@ -129,7 +108,7 @@ class ImportProgressView(View):
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         status = uploads.progress_of(token)
-        html = render_to_string("people/import_progress.html", {"status": describe(status)})
+        html = render_to_string("people/import_progress.html", {"status": uploads.describe(status)})
         return HttpResponse(html)
 
 
@@ -149,26 +128,6 @@ class ImportTemplateView(ImportPermission, View):
         response = HttpResponse(build(request.user), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="people-import.{fmt}"'
         return response
-
-
-def basis_path(token: str) -> Path:
-    """Where the preview's basis waits for "Apply", beside the upload (same token, same age)."""
-    return uploads.folder() / f"{token}.basis"
-
-
-def keep_basis(token: str, plan: Plan) -> None:
-    uploads.write_json(basis_path(token), {"rows": basis(plan)})
-
-
-def kept_basis(token: str) -> list[dict[str, Any]] | None:
-    try:
-        return json.loads(basis_path(token).read_text())["rows"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def forget_basis(token: str) -> None:
-    basis_path(token).unlink(missing_ok=True)
 
 
 def refused(message: str, name: str = "") -> Plan:
@@ -194,19 +153,3 @@ def render_page(request: HttpRequest, token: str, plan: Plan | None) -> HttpResp
         )
     template_name = "people/import_preview.html" if request.htmx else "people/import.html"
     return render(request, template_name, context)
-
-
-def describe(status: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The progress as the page shows it: a sentence and a percentage."""
-    if not status:
-        return None
-    done, total = int(status.get("done", 0)), max(int(status.get("total", 0)), 1)
-    phase = status.get("phase")
-    numbers = {"done": f"{done:,}", "total": f"{total:,}"}
-    if phase == "read":
-        text = _("Reading the file: row %(done)s") % numbers if done else _("Reading the file…")
-    elif phase == "write":
-        text = _("Writing: %(done)s of %(total)s records") % numbers
-    else:
-        text = _("Checking: row %(done)s of %(total)s") % numbers
-    return {"text": text, "percent": min(100, round(100 * done / total))}

@@ -1,5 +1,5 @@
-"""The planner in Chromium: from the rotation, run it, lock a person, re-run, accept; the
-nominations appear on the rotation page.
+"""The planner in Chromium: from the rotation, run it (a background job, followed on its page),
+lock a person, re-run, accept; the nominations appear on the rotation page.
 """
 
 import datetime
@@ -26,6 +26,8 @@ def test_a_planner_runs_locks_reruns_and_accepts_a_plan(
     page.goto(rotation.get_absolute_url())
     page.get_by_test_id("plan-link").click()
     page.get_by_test_id("run").click()
+    expect(page.get_by_test_id("job-result")).to_contain_text("Planned: 2 of 2")
+    page.get_by_test_id("job-open").click()
 
     proposal = page.get_by_test_id("proposal")
     expect(proposal.locator('tr[data-status="proposed"]')).to_have_count(2)
@@ -36,6 +38,7 @@ def test_a_planner_runs_locks_reruns_and_accepts_a_plan(
     swap.select_option(swap.locator("option", has_text="Vũ Minh Khang").get_attribute("value"))
     proposal.locator('tr[data-position="1"]').get_by_test_id("lock").check()
     page.get_by_test_id("rerun").click()
+    page.get_by_test_id("job-open").click()
 
     expect(proposal.locator('tr[data-status="locked"]')).to_have_count(2)
     expect(proposal.locator('tr[data-position="2"]')).to_contain_text("Vũ Minh Khang")

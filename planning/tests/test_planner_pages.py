@@ -1,12 +1,15 @@
-"""The planner's pages: who may plan which rotation, a run stored and shown, locks and swaps on
-re-run, acceptance in one transaction, refusals that change nothing, a bounded query count.
+"""The planner's pages: who may plan which rotation, a run (a background job) stored and shown,
+locks and swaps on re-run, acceptance in one transaction, refusals that change nothing, a
+bounded query count.
 """
 
 import datetime
 
 import pytest
+from django.core.management import call_command
 
 from core import roles, testing
+from core.models import Job, JobState
 from deployments.models import Deployment
 from planning.models import PlanRun, Requirement
 from planning.planner.testing import DEPARTS, RETURNS, candidate, table_rotation
@@ -46,10 +49,19 @@ def plan_url(rotation):
     return f"/planning/rotations/{rotation.pk}/plan/"
 
 
-def run_once(client, rotation, **changes):
-    response = client.post(plan_url(rotation), DEFAULTS | changes)
+def planned(client, url, data):
+    """Post the planner's form: the job it starts (run at once in the tests), finished."""
+    response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    return PlanRun.objects.latest("pk"), response["Location"]
+    job = Job.objects.latest("pk")
+    assert response["Location"] == job.get_absolute_url()
+    return job
+
+
+def run_once(client, rotation, **changes):
+    job = planned(client, plan_url(rotation), DEFAULTS | changes)
+    assert job.state == JobState.DONE, job.message
+    return PlanRun.objects.latest("pk"), job.result_url
 
 
 def test_a_planner_runs_the_planner_and_reads_the_proposal(client, planner, rotation):
@@ -96,10 +108,10 @@ def test_a_rotation_without_open_positions_is_refused_with_a_message_and_nothing
     empty = testing.rotation(mod["hospital"], number=4, with_positions=False)
     client.force_login(planner)
 
-    response = client.post(plan_url(empty), DEFAULTS)
+    job = planned(client, plan_url(empty), DEFAULTS)
 
-    assert response.status_code == 400
-    assert "has no open positions" in response.content.decode()
+    assert job.state == JobState.FAILED
+    assert "has no open positions" in client.get(job.get_absolute_url()).content.decode()
     assert not PlanRun.objects.exists()
 
 
@@ -121,12 +133,13 @@ def test_a_locked_row_stays_and_a_swap_puts_the_chosen_person_in(client, planner
     senior, middle = rows["Senior Officer"], rows["Middle Officer"]
     junior = next(a for a in middle["alternatives"] if a["name"] == "Junior Officer")
 
-    response = client.post(
+    job = planned(
+        client,
         location,
         DEFAULTS | {"lock": [senior["position"]], f"swap_{middle['position']}": junior["person"]},
     )
 
-    assert response.status_code == 302
+    assert job.state == JobState.DONE
     rerun = PlanRun.objects.latest("pk")
     by_position = {row["position"]: row for row in rerun.proposal["positions"]}
     assert by_position[senior["position"]]["person"]["name"] == "Senior Officer"
@@ -134,7 +147,8 @@ def test_a_locked_row_stays_and_a_swap_puts_the_chosen_person_in(client, planner
     assert by_position[middle["position"]]["locked"] is True
     assert rerun.locks == {str(senior["position"]): senior["person"]["person"],
                            str(middle["position"]): junior["person"]}  # fmt: skip
-    page = client.get(response["Location"]).content.decode()
+    assert job.result_url == f"/planning/rotations/{rotation.pk}/plan/{rerun.pk}/"
+    page = client.get(job.result_url).content.decode()
     assert page.count('data-status="locked"') == 2
 
 
@@ -146,15 +160,15 @@ def test_a_conflicting_lock_is_refused_with_the_reason_and_no_new_run(
     unready = candidate(mod["hospital"], "Unready Officer", ready=False)
     first, second = (row["position"] for row in run.proposal["positions"])
 
-    response = client.post(
-        location, DEFAULTS | {f"swap_{first}": unready.pk, f"swap_{second}": unready.pk}
+    twice = planned(
+        client, location, DEFAULTS | {f"swap_{first}": unready.pk, f"swap_{second}": unready.pk}
     )
-    twice = response.content.decode()
-    response = client.post(location, DEFAULTS | {f"swap_{first}": unready.pk})
+    once = planned(client, location, DEFAULTS | {f"swap_{first}": unready.pk})
 
-    assert "Unready Officer is locked to more than one position" in twice
-    assert "Unready Officer cannot be locked" in response.content.decode()
-    assert "no medical clearance" in response.content.decode()
+    assert twice.state == once.state == JobState.FAILED
+    assert "Unready Officer is locked to more than one position" in twice.message
+    assert "Unready Officer cannot be locked" in once.message
+    assert "no medical clearance" in client.get(once.get_absolute_url()).content.decode()
     assert PlanRun.objects.count() == 1
 
 
@@ -245,3 +259,61 @@ def test_rotations_departing_together_are_planned_in_one_run(client, planner, mo
     assert str(partner) in form and str(later) not in form
     assert [r["id"] for r in run.proposal["rotations"]] == [rotation.pk, partner.pk]
     assert sum(1 for row in run.proposal["positions"] if row["person"]) == 3
+    assert Job.objects.get().title == f"Plan for {rotation} and 1 more"
+
+
+def test_a_run_is_a_job_whose_page_tells_the_outcome_and_opens_the_run(client, planner, rotation):
+    client.force_login(planner)
+
+    response = client.post(plan_url(rotation), DEFAULTS, follow=True)
+
+    job, run = Job.objects.get(), PlanRun.objects.get()
+    assert response.redirect_chain == [(job.get_absolute_url(), 302)]
+    assert (job.kind, job.title, job.owner, job.state) == (
+        "planning.plan",
+        f"Plan for {rotation}",
+        planner,
+        JobState.DONE,
+    )
+    page = response.content.decode()
+    assert "Planned: 2 of 2 open positions filled." in page
+    assert f'href="/planning/rotations/{rotation.pk}/plan/{run.pk}/" data-testid="job-open"' in page
+    assert run.created_by == planner
+
+
+def test_a_lock_outside_the_plan_answers_on_the_form_and_starts_no_job(client, planner, rotation):
+    client.force_login(planner)
+    _run, location = run_once(client, rotation)
+
+    response = client.post(location, DEFAULTS | {"lock": ["999999"]})
+
+    assert response.status_code == 400
+    assert "A locked position is not part of this plan." in response.content.decode()
+    assert Job.objects.count() == 1
+
+
+def test_another_user_cannot_open_the_planners_job(client, planner, mod, rotation):
+    client.force_login(planner)
+    run_once(client, rotation)
+    client.force_login(testing.user("colleague", roles.PLANNER, mod["department"]))
+    assert client.get(Job.objects.get().get_absolute_url()).status_code == 404
+
+
+# The worker closes a connection left in a transaction (Django's close_old_connections), as
+# the test's own would be: this test commits for real.
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_plans_later_on_the_real_queue(client, settings, planner, rotation):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(planner)
+    job = planned(client, plan_url(rotation), DEFAULTS)
+    assert job.state == JobState.QUEUED and not PlanRun.objects.exists()
+    queued = client.get(job.get_absolute_url()).content.decode()
+    assert 'data-state="queued"' in queued and "hx-get" in queued  # the page polls
+
+    call_command("worker", "--batch", "--no-startup-delay")
+
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.message
+    run = PlanRun.objects.get()
+    assert job.result_url == f"/planning/rotations/{rotation.pk}/plan/{run.pk}/"
+    assert "Senior Officer" in client.get(job.result_url).content.decode()

@@ -3,6 +3,8 @@
 Only users who may nominate (deployments.add_deployment) plan, and only rotations they may
 change: any other rotation answers 404, as a missing one. A run is its author's: another user
 asking for it gets 404 too. The rules live in planning.planner; these views only call them.
+A run of the planner is a background job (planning.tasks): a valid form starts it and the
+user follows it on the job's page, which opens the run when done or says why there is none.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import jobs
 from core.parsing import parse_id
-from people.models import Person
+from planning import tasks
 from planning.planner.accept import accept, may_plan
 from planning.planner.forms import PlanForm
 from planning.planner.instance import PlannerError
 from planning.planner.models import PlanRun
-from planning.planner.run import plan
 from planning.planner.weights import LABELS
 from units.models import Rotation
 
@@ -56,27 +58,25 @@ def _messages(error: PlannerError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
-def _run_plan(request: HttpRequest, form: PlanForm, locks: dict[int, int]) -> PlanRun:
-    """Run the planner for the form's rotations; store and return the run (PlannerError)."""
+def _start_plan(request: HttpRequest, form: PlanForm, locks: dict[int, int]) -> HttpResponse:
+    """Start the planner for the form's rotations as a job (planning.tasks); its page."""
     rotations = form.rotations()
-    proposal = plan(
-        rotations,
-        Person.objects.restrict(request.user, "view"),
-        weights=form.weights(),
-        locks=locks,
-        rest_months=form.cleaned_data["rest_months"],
-        specialty_required=form.cleaned_data["specialty_required"],
+    job = jobs.start(
+        tasks.plan_rotations,
+        kind="planning.plan",
+        title=tasks.title(rotations),
+        user=request.user,
+        params=tasks.params(
+            rotations,
+            form.weights(),
+            form.cleaned_data["rest_months"],
+            form.cleaned_data["specialty_required"],
+            locks,
+        ),
+        # It reads until its end: no transaction held open (and SQLite locked) while it thinks.
+        all_or_nothing=False,
     )
-    run = PlanRun.objects.create(
-        created_by=request.user,
-        weights=form.weights().as_dict(),
-        rest_months=form.cleaned_data["rest_months"],
-        specialty_required=form.cleaned_data["specialty_required"],
-        locks={str(k): v for k, v in locks.items()},
-        proposal=proposal,
-    )
-    run.rotations.set(rotations)
-    return run
+    return HttpResponseRedirect(job.get_absolute_url())
 
 
 class PlanView(LoginRequiredMixin, View):
@@ -91,15 +91,7 @@ class PlanView(LoginRequiredMixin, View):
         rotation = _rotation(request, pk)
         form = PlanForm(request.POST, rotation=rotation, user=request.user)
         if form.is_valid():
-            try:
-                run = _run_plan(request, form, {})
-            except PlannerError as error:
-                for message in _messages(error):
-                    form.add_error(None, message)
-            else:
-                return HttpResponseRedirect(
-                    reverse("planning:plan_run", args=[rotation.pk, run.pk])
-                )
+            return _start_plan(request, form, {})
         return self.page(request, rotation, form, status=400)
 
     def page(
@@ -128,14 +120,7 @@ class PlanRunView(LoginRequiredMixin, View):
         errors: list[str] = []
         locks = self.locks(request, found, errors)
         if form.is_valid() and not errors:
-            try:
-                new = _run_plan(request, form, locks)
-            except PlannerError as error:
-                errors += _messages(error)
-            else:
-                return HttpResponseRedirect(
-                    reverse("planning:plan_run", args=[rotation.pk, new.pk])
-                )
+            return _start_plan(request, form, locks)
         return self.page(request, rotation, found, form, errors, status=400)
 
     @staticmethod

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import jobs
 from core.parsing import parse_id, query_text
 from people.models import Person
-from training import imports, runs
+from training import imports, runs, tasks
 from training.forms import ForeignTraineeForm, ImportForm
 from training.models import CourseRun, Enrolment
 from training.search import PICK_LIMIT, people_matching
@@ -85,42 +86,41 @@ class AddForeignView(LoginRequiredMixin, View):
 
 
 class ImportView(LoginRequiredMixin, View):
-    """Results from a spreadsheet: the report lists every error; nothing is written then."""
+    """Results from a spreadsheet, imported by a background job (training.tasks): the job's
+    page says what was imported, or lists every error (nothing is written then)."""
 
     template_name = "training/import.html"
 
     def get_run(self, request: HttpRequest, pk: int) -> CourseRun:
         run = get_run(request, pk, "change")
-        require(request, "training.change_enrolment")
-        require(request, "training.add_enrolment")
+        for permission in tasks.PERMISSIONS:
+            require(request, permission)
         return run
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = self.get_run(request, pk)
-        return self.render_page(request, run, ImportForm(), None)
+        return self.render_page(request, run, ImportForm())
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = self.get_run(request, pk)
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self.render_page(request, run, form, None)
-        report = imports.import_results(run, form.cleaned_data["file"], request.user)
-        if not report.ok:
-            return self.render_page(request, run, form, report)
-        messages.success(
-            request,
-            _("Imported: %(created)d trainees added, %(updated)d updated.")
-            % {"created": report.created, "updated": report.updated},
+            return self.render_page(request, run, form)
+        upload = form.cleaned_data["file"]
+        job = jobs.start(
+            tasks.import_results,
+            kind="training.results",
+            title=_("Results of %(run)s from %(file)s") % {"run": run, "file": upload.name},
+            user=request.user,
+            params={"run": run.pk},
+            inputs=[(upload.name, upload)],
         )
-        return HttpResponseRedirect(run.get_absolute_url())
+        return HttpResponseRedirect(job.get_absolute_url())
 
-    def render_page(
-        self, request: HttpRequest, run: CourseRun, form: ImportForm, report: Any
-    ) -> HttpResponse:
+    def render_page(self, request: HttpRequest, run: CourseRun, form: ImportForm) -> HttpResponse:
         context = {
             "object": run,
             "form": form,
-            "report": report,
             "columns": imports.COLUMNS,
             "title": _("Import results"),
         }

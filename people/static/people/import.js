@@ -3,9 +3,9 @@
  * script (nor htmx's evaluated trigger filters).
  *
  * Sending a big file can take a while on a slow network: the upload bar shows that part. While
- * a check or an apply runs (htmx puts "htmx-request" on the progress box), the server's own
- * progress is asked for every half second. The words come translated from the page's
- * data-sending and data-sent attributes.
+ * a check runs (htmx puts "htmx-request" on the progress box), the server's own progress is
+ * asked for every half second. The words come translated from the page's data-sending and
+ * data-sent attributes. (Apply starts a background job: the browser goes to the job's page.)
  */
 (function () {
   "use strict";
