@@ -14,6 +14,9 @@ IMMEDIATE_TASKS = "django_tasks.backends.immediate.ImmediateBackend"
 django_settings.TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS, "QUEUES": ["default"]}}
 # django-tasks made its backends already (its checks ran at setup): it forgets them on this.
 setting_changed.send(sender=None, setting="TASKS", value=django_settings.TASKS, enter=True)
+# A replica mirrored onto the test database is a second connection, which cannot see a test's
+# uncommitted rows: the suite runs without one; tests_replica/ tests a real one (.ci/run).
+django_settings.DATABASES.pop("replica", None)
 
 
 @pytest.fixture(autouse=True)

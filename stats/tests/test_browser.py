@@ -21,9 +21,11 @@ def test_an_importer_uploads_a_report_and_reads_the_ranking(page, sign_in, un_pd
     page.set_input_files("input[type=file]", str(un_pdf("2021_01")))
     page.click("button[type=submit]:has-text('Import')")
 
-    results = page.locator("[data-testid=import-results]")
+    # The import ran as a background job: its page gives the result of each file.
+    results = page.locator("[data-testid=job-result]")
     results.wait_for()
     assert "UN_country_contributions_2021_01.pdf: imported" in results.inner_text()
+    page.click("[data-testid=job-open]")
     assert "2021-01" in page.locator("table").inner_text()
 
     page.goto("/stats/un/ranking/?month=2021-01")
