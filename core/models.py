@@ -211,7 +211,7 @@ class JobState(models.TextChoices):
     QUEUED = "queued", _("Waiting")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("job state", "Failed")
 
 
 class Job(models.Model):
