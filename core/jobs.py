@@ -47,7 +47,15 @@ REPORT_EVERY_SECONDS = 0.5
 
 
 class JobRefused(Exception):
-    """The work cannot be done as asked: the message is for the user, nothing was written."""
+    """The work cannot be done as asked: the message is for the user, nothing was written.
+
+    `url`, when given, is where the user puts it right (the import page with the kept file):
+    the job's page offers it as a button.
+    """
+
+    def __init__(self, message: str, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
 
 
 @dataclass
@@ -78,20 +86,31 @@ def start(
     params: dict[str, Any] | None = None,
     inputs: Iterable[tuple[str, File | bytes]] = (),
     all_or_nothing: bool = True,
+    one_transaction: bool | None = None,
 ) -> Job:
     """Record a job for `user`, keep its input files in the shared storage, queue `task`.
 
     The task is queued in the same transaction as the job (both are rows of this database),
     so a worker never picks up a task whose job it cannot read yet. `all_or_nothing` says
-    whether a job stopped half-way left nothing behind (one transaction) or kept its
-    finished steps (each file of a batch its own transaction): the failure message says so.
+    whether a job stopped half-way left nothing behind or kept its finished steps (each file
+    of a batch its own transaction): the failure message says so. `one_transaction` (by
+    default the same) says whether `execute` holds one transaction around the work; a job
+    that only reads until it stores its result in a short transaction of its own (the
+    planner, which may think for seconds while SQLite would hold its write lock) is all or
+    nothing without it.
     """
+    if one_transaction is None:
+        one_transaction = all_or_nothing
     job = Job.objects.create(
         kind=kind,
         title=title[:200],
         owner=user if getattr(user, "is_authenticated", False) else None,
         organisation_id=home_organisation_id(user) if user is not None else None,
-        params={**(params or {}), "all_or_nothing": all_or_nothing},
+        params={
+            **(params or {}),
+            "all_or_nothing": all_or_nothing,
+            "one_transaction": one_transaction,
+        },
     )
     names = []
     for index, (name, content) in enumerate(inputs):
@@ -211,13 +230,13 @@ def execute(job_id: int, work: Callable[[Job, Progress], Outcome]) -> None:
     heartbeat = Heartbeat(progress)
     heartbeat.start()
     try:
-        if job.params.get("all_or_nothing", True):
+        if job.params.get("one_transaction", job.params.get("all_or_nothing", True)):
             with transaction.atomic():
                 outcome = work(job, progress)
         else:
             outcome = work(job, progress)
     except JobRefused as refusal:
-        finish(job, JobState.FAILED, str(refusal))
+        finish(job, JobState.FAILED, str(refusal), Outcome(str(refusal), url=refusal.url))
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         finish(job, JobState.FAILED, unexpected_failure(job))

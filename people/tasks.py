@@ -34,8 +34,7 @@ class CheckAgain(jobs.JobRefused):
     """Refused; the user should check the kept file again: `url` opens that check."""
 
     def __init__(self, message: str, token: str) -> None:
-        super().__init__(message)
-        self.url = recheck_url(token)
+        super().__init__(message, url=recheck_url(token))
 
 
 def recheck_url(token: str) -> str:

@@ -7,7 +7,7 @@ in case a grant went meanwhile) and stores the run, whose page the job's outcome
 PlannerError (no open positions, an empty pool, a lock that cannot hold) is the job's failure
 message; nothing is stored then.
 
-The job is not one transaction around the whole run (all_or_nothing=False when started): the
+The job is not one transaction around the whole run (one_transaction=False when started): the
 solver may think for seconds, and on SQLite a transaction open that long would hold the
 database's write lock and stall every other user's saves. It only reads until the end, where
 it stores the run in a transaction of its own.

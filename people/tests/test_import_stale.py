@@ -2,6 +2,8 @@
 file is checked again on the import page."""
 
 import datetime
+import html as html_lib
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -65,8 +67,12 @@ def apply_job(client):
 
 
 def check_again(client):
-    """Where the refused job sends the user: the kept file checked again."""
-    page = client.get("/people/import/", {"check": TOKEN})
+    """Where the refused job sends the user: its "Put it right" button, the kept file
+    checked again."""
+    job_page = client.get(Job.objects.latest("pk").get_absolute_url()).content.decode()
+    button = re.search(r'href="([^"]+)" data-testid="job-open">Put it right', job_page)
+    assert button, "the refused job offers no way to put it right"
+    page = client.get(html_lib.unescape(button.group(1)))
     assert page.status_code == 200
     return page.content.decode()
 
@@ -199,7 +205,7 @@ def test_another_users_kept_upload_is_not_checked_again(client, mod, personnel_o
     client.force_login(personnel_officer)
     preview(client, row())
     client.force_login(testing.user("other", "Personnel officer", mod["department"]))
-    page = check_again(client)
+    page = client.get("/people/import/", {"check": TOKEN}).content.decode()
     assert "import-preview" not in page and f"/people/import/{TOKEN}/apply/" not in page
     assert f'name="token" value="{TOKEN}"' not in page  # a new upload gets a token of its own
 

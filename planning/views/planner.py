@@ -73,8 +73,9 @@ def _start_plan(request: HttpRequest, form: PlanForm, locks: dict[int, int]) -> 
             form.cleaned_data["specialty_required"],
             locks,
         ),
-        # It reads until its end: no transaction held open (and SQLite locked) while it thinks.
-        all_or_nothing=False,
+        # It reads until its end, then stores the run in a short transaction of its own: no
+        # transaction held open (and SQLite locked) while it thinks; still all or nothing.
+        one_transaction=False,
     )
     return HttpResponseRedirect(job.get_absolute_url())
 
