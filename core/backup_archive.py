@@ -125,6 +125,8 @@ class StagedArchive:
 def _safe_name(name: str) -> str:
     """The member's name, or BackupError when it would leave the staging folder."""
     path = PurePosixPath(name)
+    if not path.parts:  # "./", the archive's own folder as tar -C dir . writes it
+        return "."
     if name.startswith(("/", "\\")) or path.is_absolute() or ":" in path.parts[0]:
         raise BackupError(f"The archive holds a member with an absolute path ({name!r}): refused.")
     if ".." in path.parts or "\\" in name:

@@ -23,16 +23,19 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,6 +104,20 @@ def start(
     """
     if one_transaction is None:
         one_transaction = all_or_nothing
+    with transaction.atomic():
+        return _start(task, kind, title, user, params, inputs, all_or_nothing, one_transaction)
+
+
+def _start(
+    task: Any,
+    kind: str,
+    title: str,
+    user: Any,
+    params: dict[str, Any] | None,
+    inputs: Iterable[tuple[str, File | bytes]],
+    all_or_nothing: bool,
+    one_transaction: bool,
+) -> Job:
     job = Job.objects.create(
         kind=kind,
         title=title[:200],
@@ -137,6 +154,15 @@ def safe_name(name: str) -> str:
 def inputs(job: Job) -> list[tuple[str, str]]:
     """The job's input files: (name as uploaded, name in the storage)."""
     return [(item["name"], item["stored"]) for item in job.params.get("inputs", [])]
+
+
+def owner_with(job: Job, *permissions: str) -> Any:
+    """The job's owner, asked again when the work runs whether they still may: a grant may
+    have gone, or the account been closed, since the job was started."""
+    owner = job.owner
+    if owner is None or not owner.is_active or not owner.has_perms(permissions):
+        raise JobRefused(_("You may no longer do this; nothing was done."))
+    return owner
 
 
 class Progress:
@@ -176,10 +202,19 @@ def note_name(job: Job) -> str:
 
 
 def write_note(job: Job, note: dict[str, Any]) -> None:
+    """Replace the job's note in one step: a poll never finds it missing or half written
+    (which the reaper would take for a dead worker)."""
     name = note_name(job)
-    # Storages keep a file rather than overwrite it: the old note goes first.
-    default_storage.delete(name)
-    default_storage.save(name, ContentFile(json.dumps(note).encode()))
+    content = json.dumps(note).encode()
+    try:
+        path = Path(default_storage.path(name))
+    except NotImplementedError:  # an object store (S3) replaces an object in one step
+        default_storage.save(name, ContentFile(content))
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    aside.write_bytes(content)
+    os.replace(aside, path)
 
 
 def read_note(job: Job) -> dict[str, Any] | None:
@@ -204,8 +239,8 @@ class Heartbeat(threading.Thread):
         while not self.stopped.wait(settings.JOB_HEARTBEAT_SECONDS):
             try:
                 self.progress.beat()
-            except OSError:  # a full or unreachable disk: the work itself will say so
-                logger.warning("job %s: cannot write its sign of life", self.progress.job.pk)
+            except Exception:  # a full disk, an object store away: the work itself will say so
+                logger.exception("job %s: cannot write its sign of life", self.progress.job.pk)
 
     def stop(self) -> None:
         self.stopped.set()
@@ -226,28 +261,39 @@ def execute(job_id: int, work: Callable[[Job, Progress], Outcome]) -> None:
     )
     job.refresh_from_db()
     progress = Progress(job)
-    progress.beat()
     heartbeat = Heartbeat(progress)
-    heartbeat.start()
     try:
+        progress.beat()
+        heartbeat.start()
         if job.params.get("one_transaction", job.params.get("all_or_nothing", True)):
             with transaction.atomic():
                 outcome = work(job, progress)
+                # Done is recorded in the work's own transaction: a job marked failed
+                # meanwhile (its worker thought dead) rolls its work back, so what it was told
+                # stays true; and a worker killed after the commit leaves a job already done.
+                if not finish(job, JobState.DONE, outcome.message, outcome, only_if_running=True):
+                    raise Reaped
         else:
             outcome = work(job, progress)
+            finish(job, JobState.DONE, outcome.message, outcome, only_if_running=True)
+    except Reaped:
+        logger.warning("job %s was marked failed while it ran; its work is rolled back", job.pk)
     except JobRefused as refusal:
-        finish(job, JobState.FAILED, str(refusal), Outcome(str(refusal), url=refusal.url))
+        outcome = Outcome(str(refusal), url=refusal.url)
+        finish(job, JobState.FAILED, str(refusal), outcome, only_if_running=True)
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        finish(job, JobState.FAILED, unexpected_failure(job))
+        finish(job, JobState.FAILED, unexpected_failure(job), only_if_running=True)
     except BaseException:  # the worker told to stop (a restart): its transaction rolled back
-        finish(job, JobState.FAILED, stopped_worker(job, timezone.now()))
+        finish(job, JobState.FAILED, stopped_worker(job, timezone.now()), only_if_running=True)
         forget_task(job)
         raise
-    else:
-        finish(job, JobState.DONE, outcome.message, outcome)
     finally:
         heartbeat.stop()
+
+
+class Reaped(Exception):
+    """The job was marked failed by the reaper while its work ran."""
 
 
 def unexpected_failure(job: Job) -> str:
@@ -262,7 +308,16 @@ def unexpected_failure(job: Job) -> str:
     )
 
 
-def finish(job: Job, state: str, message: str, outcome: Outcome | None = None) -> None:
+def finish(
+    job: Job,
+    state: str,
+    message: str,
+    outcome: Outcome | None = None,
+    *,
+    only_if_running: bool = False,
+) -> bool:
+    """Record how the job ended; with `only_if_running`, only if nobody has meanwhile (the
+    worker finishing and the reaper are two writers of one row). True when recorded."""
     fields: dict[str, Any] = {"state": state, "message": message, "finished_at": timezone.now()}
     if outcome is not None:
         fields["result_url"] = outcome.url
@@ -272,15 +327,22 @@ def finish(job: Job, state: str, message: str, outcome: Outcome | None = None) -
             fields["result_file"] = default_storage.save(name, ContentFile(outcome.content))
             fields["result_name"] = outcome.file_name
             fields["result_type"] = outcome.content_type
-    Job.objects.filter(pk=job.pk).update(**fields)
+    rows = Job.objects.filter(pk=job.pk)
+    if only_if_running:
+        rows = rows.filter(state=JobState.RUNNING)
+    if not rows.update(**fields):
+        return False
     for key, value in fields.items():
         setattr(job, key, value)
+    return True
 
 
 def last_sign_of_life(job: Job) -> datetime.datetime | None:
-    note = read_note(job)
-    if note and isinstance(note.get("at"), (int, float)):
-        return datetime.datetime.fromtimestamp(note["at"], tz=datetime.UTC)
+    for _attempt in range(3):  # a note being replaced on a slow shared folder: look again
+        note = read_note(job)
+        if note and isinstance(note.get("at"), (int, float)):
+            return datetime.datetime.fromtimestamp(note["at"], tz=datetime.UTC)
+        time.sleep(0.1)
     return job.started_at
 
 
@@ -296,7 +358,10 @@ def reap(job: Job) -> bool:
     """Mark `job` failed if its worker died; True when it did."""
     if not is_stale(job):
         return False
-    finish(job, JobState.FAILED, stopped_worker(job, last_sign_of_life(job)))
+    if not finish(
+        job, JobState.FAILED, stopped_worker(job, last_sign_of_life(job)), only_if_running=True
+    ):
+        return False  # it finished meanwhile
     forget_task(job)
     return True
 
@@ -318,8 +383,35 @@ def stopped_worker(job: Job, seen: datetime.datetime | None) -> str:
 
 
 def reap_stale() -> int:
-    """Mark failed every running job whose worker died; the number marked."""
-    return sum(reap(job) for job in Job.objects.filter(state=JobState.RUNNING))
+    """Mark failed every running job whose worker died, and every waiting job whose task the
+    queue lost; the number marked."""
+    return sum(reap(job) for job in Job.objects.filter(state=JobState.RUNNING)) + reap_lost()
+
+
+def reap_lost() -> int:
+    """Waiting jobs whose task is no longer waiting in the queue (removed, or failed before
+    the job ran): nobody will ever run them."""
+    from django_tasks_db.models import DBTaskResult
+
+    limit = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+    waiting = Job.objects.filter(state=JobState.QUEUED, created_at__lt=limit).exclude(task_id="")
+    lost = 0
+    for job in waiting:
+        try:
+            task_id = uuid.UUID(job.task_id)
+        except ValueError:  # not the database queue's task (the tests' immediate backend)
+            continue
+        queued = DBTaskResult.objects.filter(pk=task_id, status__in=["READY", "RUNNING"])
+        if not queued.exists():
+            lost += Job.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
+                state=JobState.FAILED,
+                finished_at=timezone.now(),
+                message=_(
+                    "This job was lost from the queue before it ran; nothing of it was saved. "
+                    "Start it again."
+                ),
+            )
+    return lost
 
 
 def forget_task(job: Job) -> None:
@@ -363,7 +455,10 @@ def visible_jobs(user: Any) -> Any:
 def status(job: Job) -> dict[str, Any]:
     """What the polling page shows: state, a sentence, a percentage (None: not known)."""
     if job.state == JobState.RUNNING:
-        reap(job)
+        try:
+            reap(job)
+        except DatabaseError:  # the worker holds SQLite's write lock: look again next poll
+            pass
     note = read_note(job) if job.state == JobState.RUNNING else None
     percent = None
     text = ""

@@ -55,7 +55,8 @@ PRIMARY_ONLY = frozenset(
         "core.membership",
         "core.roledefault",
         "core.job",
-        "django_tasks_db",
+        # django-tasks-db's queue (its models' app label, not its package name).
+        "django_tasks_database",
         # The DatabaseCache's model (django.core.cache.backends.db).
         "django_cache",
     }

@@ -26,7 +26,7 @@ from django_tables2 import RequestConfig
 from core import jobs
 from core.exports import neutralise
 from core.parsing import parse_month
-from stats import national, tallies, tasks, timeline
+from stats import national, tasks, timeline
 from stats.exports import latest_month, national_csv, national_figures
 from stats.forms import RankingForm, ReportUploadForm, TimelineForm
 from stats.models import Country, PersonnelType, UNContribution, UNReport
@@ -39,10 +39,10 @@ from stats.ranking import (
     system_figures,
 )
 from stats.tables import UNReportTable
+from stats.tasks import IMPORT_PERMISSION, NATIONAL_PERMISSION
 from units.models import Rotation, RotationStatus
 from units.queries import set_strength
 
-IMPORT_PERMISSION = "stats.import_unreport"
 ISO3 = re.compile(r"[A-Za-z]{3}")
 
 
@@ -187,9 +187,6 @@ class SystemView(LoginRequiredMixin, View):
         page = Paginator(figures, settings.PAGINATE_BY).get_page(request.GET.get("page"))
         context = {"title": _("UN system-wide figures"), "page": page}
         return render(request, "stats/system.html", context)
-
-
-NATIONAL_PERMISSION = tallies.PERMISSION
 
 
 class NationalView(PermissionRequiredMixin, View):

@@ -37,3 +37,12 @@ def _write_then_fail(job: Job, progress: jobs.Progress) -> jobs.Outcome:
     if job.params.get("refuse"):
         raise jobs.JobRefused("Row 3, column 'service number': already taken.")
     raise RuntimeError("a bug")
+
+
+@task()
+def make_file(job_id: int) -> None:
+    jobs.execute(job_id, _make_file)
+
+
+def _make_file(job: Job, progress: jobs.Progress) -> jobs.Outcome:
+    return jobs.Outcome("made", content=b"the owner's file", file_name="f.txt")

@@ -257,6 +257,17 @@ def test_a_tar_without_manifest_is_refused(tmp_path):
     assert "it holds no manifest.json" in refused(path, force=True)
 
 
+def test_a_folder_archived_by_hand_with_tar_is_refused_by_its_missing_manifest(tmp_path):
+    """`tar -C folder -czf a.tar.gz .` names its first member "./": refused, not a crash."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a backup")
+    path = tmp_path / "by-hand.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        archive.add(folder, arcname=".")
+    assert "it holds no manifest.json" in refused(path, force=True)
+
+
 def test_a_truncated_archive_is_refused(small_archive, tmp_path):
     path, _name = small_archive
     cut = tmp_path / "cut.tar.gz"

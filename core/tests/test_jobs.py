@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from core import jobs, schedule, sessions
+from core import jobs, schedule, sessions, testing
 from core.models import Job, JobState, Organisation
 from core.tests import job_tasks
 
@@ -65,7 +65,9 @@ def test_a_refused_job_tells_the_user_why(client, planner):
 
 
 def test_another_user_cannot_see_a_job_or_its_file(client, planner, viewer):
-    job = start(planner)
+    job = jobs.start(job_tasks.make_file, kind="test", title="A test job", user=planner)
+    client.force_login(planner)
+    assert testing.job_file(client, job).content == b"the owner's file"
     client.force_login(viewer)
 
     for url in ("", "progress/", "download/"):
@@ -91,6 +93,28 @@ def test_a_running_job_is_polled_and_the_poll_is_not_activity(client, planner):
     assert client.session[sessions.LAST_SEEN] == long_ago
     client.get("/jobs/")
     assert client.session[sessions.LAST_SEEN] > long_ago
+
+
+def test_the_finishing_work_and_the_reaper_never_overwrite_each_other(planner, settings):
+    """Two writers of one row (the worker finishing, the reaper thinking it dead): the first
+    wins, so what the user was told stays true."""
+    settings.JOB_STALE_SECONDS = 60
+    reaped = Job.objects.create(kind="test", title="Reaped", owner=planner, state="failed")
+    assert not jobs.finish(reaped, JobState.DONE, "done", only_if_running=True)
+    reaped.refresh_from_db()
+    assert reaped.state == JobState.FAILED
+
+    finished = Job.objects.create(
+        kind="test",
+        title="Finished",
+        owner=planner,
+        state=JobState.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    Job.objects.filter(pk=finished.pk).update(state=JobState.DONE, message="done")
+    assert not jobs.reap(finished)  # it still looks running to this reader
+    finished.refresh_from_db()
+    assert (finished.state, finished.message) == (JobState.DONE, "done")
 
 
 def test_a_poll_after_the_session_ended_sends_the_whole_page_to_sign_in(client, planner):
@@ -197,7 +221,7 @@ def test_a_worker_killed_mid_job_leaves_nothing_written_and_the_job_failed(tmp_p
             assert time.monotonic() < deadline, "the worker never took the job"
             time.sleep(0.2)
         note = tmp_path / "shared" / "jobs" / str(pk) / "progress.json"
-        while "written" not in (note.read_text() if note.exists() else ""):
+        while "written" not in (note.read_text() if note.exists() else ""):  # replaced whole
             assert time.monotonic() < deadline, "the job never wrote"
             time.sleep(0.2)
     finally:

@@ -8,6 +8,7 @@ waiting job has waited (a queue that only grows means no worker runs). 200 when 
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from typing import Any
@@ -22,6 +23,8 @@ from django.utils import timezone
 from django.views import View
 
 from core.models import Job, JobState
+
+logger = logging.getLogger(__name__)
 
 # A job waiting longer than this means no worker is taking jobs: said, but not a 503 (the
 # pages still work; the proxy must keep sending users here).
@@ -53,7 +56,8 @@ def storage_ok() -> bool:
     try:
         saved = default_storage.save(name, ContentFile(b"ok"))
         default_storage.delete(saved)
-    except OSError:
+    except Exception:  # a full disk, a lost NFS mount, an object store away: all "failing"
+        logger.exception("health: the stored files cannot be written")
         return False
     return True
 
