@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from django_tasks import task
 
 from core import jobs
-from core.models import Job
+from core.models import Job, JobState
 from people.models import Person
 from planning.planner.accept import may_plan
 from planning.planner.instance import PlannerError
@@ -99,6 +99,12 @@ def run_planner(job: Job, progress: jobs.Progress) -> jobs.Outcome:
         )
     except PlannerError as error:
         raise jobs.JobRefused("\n".join(str(message) for message in error.messages)) from error
+    figures = proposal["figures"]
+    message = ngettext(
+        "Planned: %(filled)d of %(open)d open position filled.",
+        "Planned: %(filled)d of %(open)d open positions filled.",
+        figures["open_positions"],
+    ) % {"filled": figures["filled"], "open": figures["open_positions"]}
     with transaction.atomic():
         run = PlanRun.objects.create(
             created_by=owner,
@@ -109,15 +115,14 @@ def run_planner(job: Job, progress: jobs.Progress) -> jobs.Outcome:
             proposal=proposal,
         )
         run.rotations.set(rotations)
-    figures = proposal["figures"]
-    message = ngettext(
-        "Planned: %(filled)d of %(open)d open position filled.",
-        "Planned: %(filled)d of %(open)d open positions filled.",
-        figures["open_positions"],
-    ) % {"filled": figures["filled"], "open": figures["open_positions"]}
-    return jobs.Outcome(
-        message=message, url=reverse("planning:plan_run", args=[rotations[0].pk, run.pk])
-    )
+        outcome = jobs.Outcome(
+            message=message, url=reverse("planning:plan_run", args=[rotations[0].pk, run.pk])
+        )
+        # Done is recorded with the run, in one transaction: a worker killed just after
+        # leaves a job that links to its run, and a job marked failed meanwhile stores none.
+        if not jobs.finish(job, JobState.DONE, message, outcome, only_if_running=True):
+            raise jobs.Reaped
+    return outcome
 
 
 class Steps:
