@@ -50,17 +50,22 @@ class Command(DatabaseWorkerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # The worker polls the queue every second: reconnecting each time held it to 17-24
         # tasks a second, a kept connection gives 59-75 (measured, docs/background-jobs.md).
+        kept = {}
         for alias in connections:
             settings_dict = connections[alias].settings_dict
+            kept[alias] = settings_dict.get("CONN_MAX_AGE")
             if not settings_dict.get("CONN_MAX_AGE"):
                 settings_dict["CONN_MAX_AGE"] = WORKER_CONNECTION_SECONDS
-        reaped = jobs.reap_stale()
-        if reaped:
-            self.stdout.write(f"marked {reaped} jobs of stopped workers failed")
         watch = StaleJobWatch()
-        if not options.get("batch"):
-            watch.start()
         try:
+            reaped = jobs.reap_stale()
+            if reaped:
+                self.stdout.write(f"marked {reaped} jobs of stopped workers failed")
+            if not options.get("batch"):
+                watch.start()
             super().handle(*args, **options)
         finally:
             watch.stop()
+            # As they were: a worker run inside another process (a test) leaves no trace.
+            for alias, age in kept.items():
+                connections[alias].settings_dict["CONN_MAX_AGE"] = age
