@@ -212,6 +212,9 @@ def test_serve_runs_gunicorn_with_compressed_long_cached_static_files(tmp_path):
         "PORT": str(port),
         "WEB_WORKERS": "1",
         "WEB_THREADS": "2",
+        # No connection kept past a request: the test database is dropped right after, and
+        # PostgreSQL refuses while a stopped worker's session is still closing.
+        "DB_CONN_MAX_AGE": "0",
     }
     environ.pop("STATIC_COLLECTED", None)  # serve sets it for the server itself
     command = [sys.executable, "manage.py", "serve", "--verbosity=0"]
