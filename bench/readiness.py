@@ -48,6 +48,7 @@ def generate(people: int, seed: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from core.dates import add_months
     from core.models import Organisation, OrganisationKind
     from demo.scale import (
         ASSESSMENT_FIELDS,
@@ -71,7 +72,7 @@ def generate(people: int, seed: int) -> None:
         Screening,
     )
     from planning.seed import CPTM_CODE
-    from training.models import Assessment, Course, Enrolment, add_months
+    from training.models import Assessment, Course, Enrolment
 
     rng = random.Random(seed)
     now = timezone.now()

@@ -13,9 +13,9 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from core.dates import add_months
 from demo.catalogues import parse_date, read_csv
 from demo.units_tables import TABLES
-from training.models import add_months
 from units.models import Category, RotationStatus
 
 DAY = datetime.timedelta(days=1)

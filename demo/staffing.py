@@ -11,11 +11,12 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from core.dates import whole_years
 from demo.history import RotationPlan
 from demo.people_gen import Candidate, PeopleFactory, Tour
 from demo.units_tables import TABLES, Row, row_for
 from deployments.models import State
-from people.models import Service, whole_years
+from people.models import Service
 from units.models import Category, Position, RotationStatus
 
 DAY = datetime.timedelta(days=1)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.dates import not_in_future, whole_years
 from core.querysets import RestrictedManager
 from people.text import fold, latin_form
 
@@ -242,17 +243,6 @@ def service_number_errors_on_field(error: ValidationError) -> dict[str, list[Val
             taken = field == NON_FIELD_ERRORS and message.code == SERVICE_NUMBER_TAKEN
             errors.setdefault("service_number" if taken else field, []).append(message)
     return errors
-
-
-def whole_years(start: datetime.date, day: datetime.date) -> int:
-    """Completed years from `start` to `day`, as an age is counted."""
-    return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
-
-
-def not_in_future(errors: dict[str, str], field: str, value: datetime.date | None) -> None:
-    """Record an error on `field` when `value` lies after today: such a date is a typing slip."""
-    if value and value > datetime.date.today():
-        errors[field] = _("This date is in the future.")
 
 
 class PersonRecord(models.Model):

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.dates import add_months
 from people.models import CEFRLevel, Grade
-from training.models import add_months
 
 if TYPE_CHECKING:
     from planning.models import Requirement

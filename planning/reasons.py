@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.dates import add_months
 from people.models import (
     DrivingLicence,
     MedicalClearance,
@@ -29,7 +30,7 @@ from people.models import (
 from planning.describe import age_range_words, level_label, rank_range_words, span_words
 from planning.models import RequirementKind as Kind
 from planning.rules import FIT_RESULTS, Rule, valid_through
-from training.models import Assessment, AssessmentKind, Enrolment, add_months
+from training.models import Assessment, AssessmentKind, Enrolment
 
 Period = tuple[datetime.date, datetime.date]
 

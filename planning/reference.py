@@ -12,11 +12,12 @@ from collections.abc import Iterator, Sequence
 
 from django.db.models import Prefetch, QuerySet
 
-from people.models import Person, ScreeningStatus, whole_years
+from core.dates import add_months, whole_years
+from people.models import Person, ScreeningStatus
 from planning.models import Requirement
 from planning.models import RequirementKind as Kind
 from planning.rules import FIT_RESULTS, Rule
-from training.models import Enrolment, add_months
+from training.models import Enrolment
 
 
 def load_people(people: QuerySet[Person]) -> list[Person]:

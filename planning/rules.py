@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import add_months
 from people.models import (
     DrivingLicence,
     MedicalClearance,
@@ -32,7 +33,7 @@ from people.models import (
 )
 from planning.models import Requirement, applies_to_every_deployment
 from planning.models import RequirementKind as Kind
-from training.models import Assessment, Enrolment, add_months
+from training.models import Assessment, Enrolment
 from units.models import Position, PositionLanguageRequirement
 
 DAY = datetime.timedelta(days=1)

@@ -18,21 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import add_months
 from core.querysets import RestrictedManager
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` moved by whole months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)  # unreachable: every month has a 28th
 
 
 def last_valid_day(start: datetime.date, months: int | None) -> datetime.date | None:

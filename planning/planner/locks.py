@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from core.dates import add_months
 from deployments.models import Deployment
 from deployments.queries import overlapping
 from people.models import Person
 from planning.reasons import explain_failures
-from training.models import add_months
 from units.models import Position
 
 if TYPE_CHECKING:

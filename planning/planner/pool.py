@@ -24,12 +24,12 @@ import numpy as np
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Coalesce
 
+from core.dates import add_months
 from deployments.models import Deployment, State
 from deployments.queries import overlapping
 from people.models import Person, PersonLanguage
 from planning.planner.models import DEFAULT_REST_MONTHS
 from planning.readiness import fetch_rows
-from training.models import add_months
 
 # States in which a person has served (for "never deployed" and the last return).
 SERVED = [State.DEPLOYED, State.REPATRIATED]

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import testing
+from core.dates import add_months
 from people.models import (
     DrivingLicence,
     MedicalClearance,
@@ -28,7 +29,7 @@ from planning.reference import reference_unmet
 from planning.rules import Rule, born_by, licence_issued_by, rules_for
 from planning.testing import certificate, cptm_course, make_ready
 from planning.tests.conftest import DEPARTS, RETURNS
-from training.models import Assessment, add_months
+from training.models import Assessment
 from units.models import PositionLanguageRequirement
 
 pytestmark = pytest.mark.usefixtures("no_requirements")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core import roles, testing
-from training.models import Enrolment, add_months
+from training.models import Enrolment
 
 
 def test_a_score_at_the_pass_mark_passes_and_one_below_fails(mod, run):
@@ -61,12 +61,6 @@ def test_the_database_refuses_a_certificate_number_given_twice_but_not_two_witho
     with pytest.raises(ValidationError) as error:
         second.validate_constraints()
     assert error.value.messages == ["This number is already on another certificate."]
-
-
-def test_months_are_added_to_the_last_day_of_a_shorter_month():
-    assert add_months(datetime.date(2025, 1, 31), 1) == datetime.date(2025, 2, 28)
-    assert add_months(datetime.date(2024, 1, 31), 1) == datetime.date(2024, 2, 29)
-    assert add_months(datetime.date(2025, 11, 30), 3) == datetime.date(2026, 2, 28)
 
 
 def test_it_refuses_a_certificate_dated_before_its_run(mod, run):
