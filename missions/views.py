@@ -12,7 +12,6 @@ from missions.filtersets import MissionFilterSet
 from missions.forms import LocationForm, MissionForm
 from missions.models import Location, Mission
 from missions.tables import MissionTable
-from units.views.positions import BackToParentDeleteView
 from units.views.rotations import rotations_table
 
 missions = Mission.objects.select_related("working_language").annotate(
@@ -62,7 +61,7 @@ class LocationEditView(generic.ObjectEditView):
     form_class = LocationForm
 
 
-class LocationDeleteView(BackToParentDeleteView):
+class LocationDeleteView(generic.BackToParentDeleteView):
     """Deleted from its mission's page, and back there: a location's page is its mission's."""
 
     queryset = Location.objects.select_related("mission")

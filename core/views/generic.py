@@ -294,6 +294,16 @@ class ObjectDeleteView(LoginRequiredMixin, View):
         return HttpResponseRedirect(target)
 
 
+class BackToParentDeleteView(ObjectDeleteView):
+    """Deletes a record listed on its parent's page (a position, a table row, a location).
+
+    Such a record's `get_absolute_url` is its parent's page, and the delete returns there.
+    """
+
+    def success_url(self, instance: Model) -> str:
+        return instance.get_absolute_url()
+
+
 class ObjectHistoryView(LoginRequiredMixin, View):
     """Who changed what and when, with before and after values, from django-simple-history."""
 

@@ -149,21 +149,11 @@ class PositionEditView(PositionWithLanguagesEditView):
         instance.number = Position.next_number(instance.rotation_id)
 
 
-class BackToParentDeleteView(generic.ObjectDeleteView):
-    """Deletes a record listed on its parent's page (a position, a table row, a location).
-
-    Such a record's `get_absolute_url` is its parent's page, and the delete returns there.
-    """
-
-    def success_url(self, instance: Any) -> str:
-        return instance.get_absolute_url()
-
-
-class TablePositionDeleteView(BackToParentDeleteView):
+class TablePositionDeleteView(generic.BackToParentDeleteView):
     queryset = UnitTypePosition.objects.select_related("unit_type")
 
 
-class PositionDeleteView(BackToParentDeleteView):
+class PositionDeleteView(generic.BackToParentDeleteView):
     queryset = Position.objects.select_related("rotation")
 
 
