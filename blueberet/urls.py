@@ -3,11 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.urls import home_urlpatterns
+from blueberet.home import HomeView
+from core.urls import root_urlpatterns
 from core.views import account, two_step
 
 urlpatterns = [
-    *home_urlpatterns,
+    # Named without a namespace so that LOGIN_REDIRECT_URL = "home" works.
+    path("", HomeView.as_view(), name="home"),
+    *root_urlpatterns,
     path("", include("core.urls")),
     path("people/", include("people.urls")),
     path("missions/", include("missions.urls")),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core.urls_helpers import object_urls
-from core.views import access_log, health, home, jobs, organisations
+from core.views import access_log, health, jobs, organisations
 
 app_name = "core"
 
@@ -14,9 +14,6 @@ urlpatterns = [
     path("jobs/<int:pk>/download/", jobs.JobDownloadView.as_view(), name="job_download"),
 ]
 
-# The home page is named without a namespace prefix so that LOGIN_REDIRECT_URL = "home" works.
-home_urlpatterns = [
-    path("", home.HomeView.as_view(), name="home"),
-    # Unnamespaced too: the proxy's and the monitor's address, /health/.
-    path("health/", health.HealthView.as_view(), name="health"),
-]
+# Unnamespaced: the proxy's and the monitor's address, /health/ (the home page, also without
+# a namespace, is the project's: blueberet/urls.py).
+root_urlpatterns = [path("health/", health.HealthView.as_view(), name="health")]

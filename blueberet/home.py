@@ -1,4 +1,8 @@
-"""The home page: what matters to a staff officer today."""
+"""The home page: what matters to a staff officer today.
+
+It sums up every app (deployments, people, units), so it lives in the project package, above
+them all, not in core, which every app imports (docs/architecture.md: imports go downward).
+"""
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -27,4 +31,4 @@ class HomeView(LoginRequiredMixin, View):
             "expiring": expiring_documents(request.user, today, days, limit=25),
             "expiry_days": days,
         }
-        return render(request, "core/home.html", context)
+        return render(request, "home.html", context)
