@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.models import Organisation, OrganisationKind
+from core.text import fold, latin_form
 from demo import catalogues
 from demo.people_gen import AGES, SERVICE_NUMBER_PREFIX, PeopleFactory, years_before
 from demo.units_tables import TABLES, Table, ensure_unit_types
@@ -38,7 +39,6 @@ from people.models import (
     Person,
     PersonLanguage,
 )
-from people.text import fold, latin_form
 from units.models import Position, Rotation, RotationStatus
 
 DAY = datetime.timedelta(days=1)

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import BaseFilterSet, OrganisationTreeFilter, YearFilter
 from core.forms import DateInput
+from core.text import fold
 from deployments.models import Deployment, State
 from deployments.queries import on_mission
 from missions.models import Mission
 from people.models import Sex
-from people.text import fold
 from units.models import Category, Rotation
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
+from core.text import fold
 from deployments.models import Deployment, State
 from people.models import Person
-from people.text import fold
 from units.models import Position
 
 

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.admin import ScopedAdmin, ScopedTabularInline
+from core.text import fold
 from people.models import (
     DrivingLicence,
     Language,
@@ -19,7 +20,6 @@ from people.models import (
     Screening,
     Specialty,
 )
-from people.text import fold
 
 
 @admin.register(Rank)
@@ -48,7 +48,7 @@ class PersonLanguageInline(ScopedTabularInline):
 
 
 class FoldedSearchMixin:
-    """Searches names as they are stored: folded ("nguyen thi huong", see people.text).
+    """Searches names as they are stored: folded ("nguyen thi huong", see core.text).
 
     The term is folded the same way, so that "Nguyễn" finds it here as on the people list;
     service and passport numbers match case-insensitively either way.

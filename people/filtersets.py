@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import BaseFilterSet, OrganisationTreeFilter
+from core.text import fold
 from people.models import CEFRLevel, Language, Person, PersonLanguage, Rank, Service, Sex, Specialty
 from people.queries import deployed_on
-from people.text import fold
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -55,7 +55,7 @@ class PersonFilterSet(BaseFilterSet):
         """Every word of the folded query in the folded name, or the service number.
 
         "nguyen thi huong", "Nguyễn Hương" and "NGUYEN" all find "Nguyễn Thị Hương": the
-        stored search_name and the query are folded the same way (people.text.fold).
+        stored search_name and the query are folded the same way (core.text.fold).
         """
         by_name = Q()
         for word in fold(value).split():

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import not_in_future, whole_years
 from core.querysets import RestrictedManager
-from people.text import fold, latin_form
+from core.text import fold, latin_form
 
 # The code of the error that a service number already taken in the organisation raises.
 SERVICE_NUMBER_TAKEN = "service_number_taken"
@@ -141,7 +141,7 @@ class Person(models.Model):
         blank=True,
         help_text=_("As printed on UN documents; filled from the full name when left empty."),
     )
-    # Folded full and Latin names (see people.text.fold): what search matches against.
+    # Folded full and Latin names (see core.text.fold): what search matches against.
     search_name = models.CharField(max_length=420, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex)
     date_of_birth = models.DateField(_("date of birth"))

@@ -30,10 +30,10 @@ from django.utils.translation import gettext_lazy
 
 from core import spreadsheets
 from core.exports import neutralise, workbook_bytes, write_rows
+from core.text import fold
 from people.imports import columns as people_columns
 from people.imports.columns import CellError, text
 from people.models import Person
-from people.text import fold
 from training import runs
 from training.models import TRAINEE_ORDER, CourseRun, Enrolment
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from core.text import fold
 from people.models import Person
-from people.text import fold
 
 # A picker, not a register: an officer who sees 20 names types more of the one they want.
 PICK_LIMIT = 20
@@ -23,7 +23,7 @@ def name_or_number(text: str, person: str = "") -> Q:
 
     `person` is the path from the model searched to the person ("person__" from an
     assessment, "" from a person). "nguyen huong" finds "Nguyễn Thị Hương": the stored
-    search_name and the query are folded alike (people.text.fold).
+    search_name and the query are folded alike (core.text.fold).
     """
     text = text.strip()
     by_name = Q()

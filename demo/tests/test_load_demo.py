@@ -10,13 +10,13 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from core import roles
+from core.text import fold
 from demo.catalogues import DATA, read_csv
 from demo.users import DEFAULT_PASSWORD
 from deployments.models import Deployment, State, Transition
 from people.expiry import expiring_documents
 from people.filtersets import PersonFilterSet
 from people.models import Passport, Person, Service
-from people.text import fold
 from planning.models import RequirementKind
 from planning.readiness import ready_by_position, unmet, unmet_for_holders
 from planning.reasons import explain_failures

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import unneutralise
+from core.text import fold
 from people.models import CEFRLevel, MedicalResult, PassportKind, Service, Sex
-from people.text import fold
 
 # What each column belongs to: the person, one of the documents in the same row, or nothing
 # (columns the export writes that the import reads past: they are computed, not kept).

@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from core.models import Organisation
+from core.text import fold
 from people.imports import columns as cols
 from people.imports.columns import BY_KEY, Column
 from people.imports.plan import DocumentChange
@@ -29,7 +30,6 @@ from people.models import (
     Person,
     PersonLanguage,
 )
-from people.text import fold
 
 
 @dataclass

@@ -23,6 +23,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from core.models import Organisation
+from core.text import fold
 from core.versions import version_of
 from people.imports import columns as cols
 from people.imports.columns import BY_KEY, Column
@@ -47,7 +48,6 @@ from people.models import (
     Rank,
     Specialty,
 )
-from people.text import fold
 
 CHUNK = 500  # ids or numbers per IN (...) query: well under every database's limit
 PROGRESS_EVERY = 250

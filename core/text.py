@@ -1,4 +1,5 @@
-"""Text helpers for names written with Vietnamese diacritics."""
+"""Text helpers for names written with Vietnamese diacritics: the folded form search matches,
+and the Latin form UN documents print. Shared by every app that searches or prints names."""
 
 from unidecode import unidecode
 
