@@ -27,7 +27,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, configure, ensure_postgres_database, on_postgres, scale_reader
+from common import (
+    ROOT,
+    configure,
+    ensure_postgres_database,
+    on_postgres,
+    postgres_server,
+    scale_reader,
+)
 
 configure(ROOT / "bench" / "bench.sqlite3.backup", "blueberet_bench_backup")
 
@@ -36,17 +43,9 @@ RESTORE_DATABASE = "blueberet_bench_backup_restore"
 
 def fresh_postgres_database(name: str, *, create: bool = True) -> None:
     """Drop the database `name` if it exists and, with `create`, make it again, empty."""
-    import psycopg
     from psycopg import sql
 
-    with psycopg.connect(
-        host=os.environ.get("DB_HOST", "127.0.0.1"),
-        port=os.environ.get("DB_PORT", "5432"),
-        user=os.environ.get("DB_USER", "postgres"),
-        password=os.environ.get("DB_PASSWORD", ""),
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
+    with postgres_server() as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         if create:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -56,24 +56,31 @@ def configure(sqlite: Path | None = SCALE_DATABASE, postgres: str | None = None)
     warnings.filterwarnings("ignore", message="No directory at")
 
 
-def ensure_postgres_database(*, drop: bool = False) -> None:
-    """On PostgreSQL, create the database DB_NAME when it does not exist yet; with `drop`,
-    drop it first, so that it starts empty. Nothing on SQLite: connecting makes the file.
-    """
-    if not on_postgres():
-        return
+def postgres_server():  # noqa: ANN201 - a psycopg connection
+    """A connection to the PostgreSQL server itself (its "postgres" database), in autocommit,
+    to create and drop databases; DB_HOST, DB_PORT, DB_USER, DB_PASSWORD as for Django."""
     import psycopg
-    from psycopg import sql
 
-    name = sql.Identifier(os.environ["DB_NAME"])
-    with psycopg.connect(
+    return psycopg.connect(
         host=os.environ.get("DB_HOST", "127.0.0.1"),
         port=os.environ.get("DB_PORT", "5432"),
         user=os.environ.get("DB_USER", "postgres"),
         password=os.environ.get("DB_PASSWORD", ""),
         dbname="postgres",
         autocommit=True,
-    ) as connection:
+    )
+
+
+def ensure_postgres_database(*, drop: bool = False) -> None:
+    """On PostgreSQL, create the database DB_NAME when it does not exist yet; with `drop`,
+    drop it first, so that it starts empty. Nothing on SQLite: connecting makes the file.
+    """
+    if not on_postgres():
+        return
+    from psycopg import sql
+
+    name = sql.Identifier(os.environ["DB_NAME"])
+    with postgres_server() as connection:
         if drop:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
         found = connection.execute(

@@ -13,8 +13,7 @@ list, a rotation's readiness, the national figures. Page choices and pauses come
 random generator seeded per user: each user asks for the same pages in the same order every run.
 
 (a) 50 users, each pausing 1-3 s between pages, for 120 s, behind the production server
-    (`manage.py serve`; gunicorn started directly when that command is missing or fails):
-    no error, p95 under 1 s.
+    (`manage.py serve`, as `make serve`): no error, p95 under 1 s.
 (b) The most requests per second each server answers without an error: the production server,
     then the development server (`manage.py runserver --noreload`, DEBUG on, as `make run`),
     each driven by 5, 10, 20 then 40 users that never pause, 20 s a step. Target: the
@@ -32,10 +31,7 @@ import itertools
 import os
 import random
 import re
-import secrets
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import gevent
-import psutil
-from common import ROOT, configure, ensure_postgres_database, scale_reader
+from common import configure, ensure_postgres_database, scale_reader
+from load_servers import Server, development_server, production_server
 from locust import FastHttpUser, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
@@ -182,125 +178,6 @@ def officers(targets: Targets, pause: tuple[float, float]) -> type[Officer]:
             "numbers": itertools.count(),
         },
     )
-
-
-# --- The servers ---------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    label: str
-    process: subprocess.Popen
-    url: str
-    log: Path
-
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the server's processes (gunicorn's master and workers)."""
-        total = 0.0
-        try:
-            parent = psutil.Process(self.process.pid)
-            for process in [parent, *parent.children(recursive=True)]:
-                times = process.cpu_times()
-                total += times.user + times.system
-        except psutil.NoSuchProcess:  # a worker replaced meanwhile: its time is lost
-            pass
-        return total
-
-    def stop(self) -> None:
-        """Stop the server and whatever it started (its own process group)."""
-        if self.process.poll() is not None:
-            return
-        for sign, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(self.process.pid, sign)
-            except ProcessLookupError:
-                return
-            try:
-                self.process.wait(wait)
-                return
-            except subprocess.TimeoutExpired:
-                continue
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def server_environment(port: int, *, debug: bool) -> dict[str, str]:
-    environment = dict(os.environ)
-    environment.update(
-        HOST="127.0.0.1",
-        PORT=str(port),
-        DEBUG="True" if debug else "False",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        # A key of this run's own: the production server refuses the published demo key.
-        SECRET_KEY=secrets.token_urlsafe(50),
-        PYTHONUNBUFFERED="1",
-    )
-    environment.pop("STATIC_COLLECTED", None)
-    return environment
-
-
-def start(label: str, command: list[str], environment: dict[str, str], logs: Path) -> Server:
-    """Start a server in its own process group and wait (at most 120 s) until it answers."""
-    port = int(environment["PORT"])
-    log = logs / f"{label.split()[0]}-{port}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(label, process, f"http://127.0.0.1:{port}", log)
-    client = FastHttpSession(server.url, Events().request, None, network_timeout=30)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        # Status 0 while nothing listens yet (connection refused).
-        if client.get("/login/").status_code == 200:
-            print(f"{label} at {server.url}, log {log}", flush=True)
-            return server
-        time.sleep(0.5)
-    server.stop()
-    tail = log.read_text(errors="replace")[-1500:]
-    raise RuntimeError(f"{label} did not answer on port {port}:\n{tail}")
-
-
-def production_server(logs: Path, workers: int | None) -> Server:
-    """`manage.py serve`; gunicorn started directly when that command is missing or fails."""
-    environment = server_environment(free_port(), debug=False)
-    if workers:
-        environment["WEB_WORKERS"] = str(workers)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    if (ROOT / "core" / "management" / "commands" / "serve.py").exists():
-        try:
-            return start(
-                "production server (manage.py serve)", [*manage, "serve"], environment, logs
-            )
-        except RuntimeError as error:
-            print(f"manage.py serve failed, gunicorn started directly instead:\n{error}")
-    # The same gunicorn, without serve's checks, migrations and collected static files.
-    gunicorn = [sys.executable, "-m", "gunicorn", "blueberet.wsgi"]
-    config = ROOT / "deploy" / "gunicorn.conf.py"
-    if config.exists():
-        gunicorn += ["--config", str(config)]
-    else:
-        gunicorn += ["--workers", str(workers or 5), "--timeout", "30", "--no-control-socket"]
-        gunicorn += ["--bind", f"127.0.0.1:{environment['PORT']}"]
-    return start("production server (gunicorn)", gunicorn, environment, logs)
-
-
-def development_server(logs: Path) -> Server:
-    """`make run`'s server: runserver with DEBUG on, on the same database."""
-    environment = server_environment(free_port(), debug=True)
-    command = [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload"]
-    command.append(f"127.0.0.1:{environment['PORT']}")
-    return start("development server (runserver)", command, environment, logs)
 
 
 def check_sign_in(server: Server) -> None:
