@@ -162,18 +162,23 @@ def deployed(mod):
     return org
 
 
-def test_the_national_page_reads_its_figures_from_the_replica(
-    transactional_db, client, replica, mod, deployed
-):
-    viewer = testing.user("viewer", roles.VIEWER, mod["department"])
-    tallies.recount()
-    client.force_login(viewer)
+def national_page(client, replica, mod):
+    """The national page as a viewer sees it: (response, primary's queries, replica's)."""
+    client.force_login(testing.user("viewer", roles.VIEWER, mod["department"]))
     with (
         CaptureQueriesContext(connections["default"]) as primary,
         CaptureQueriesContext(replica) as copy,
     ):
         response = client.get(NATIONAL)
     assert response.status_code == 200
+    return response, primary, copy
+
+
+def test_the_national_page_reads_its_figures_from_the_replica(
+    transactional_db, client, replica, mod, deployed
+):
+    tallies.recount()
+    response, primary, copy = national_page(client, replica, mod)
     assert response.context["deployed_total"] == 0  # both are home
     assert [(r.year, r.people) for r in response.context["dispatched"]] == [(2022, 2)]
     # The figures came from the replica; the session and the grants from the primary.
@@ -189,15 +194,8 @@ def test_the_national_page_reads_its_figures_from_the_replica(
 def test_stale_tallies_are_recounted_on_the_primary_and_read_from_there(
     transactional_db, client, replica, mod, deployed
 ):
-    viewer = testing.user("viewer", roles.VIEWER, mod["department"])
     tallies.mark_all_stale()
-    client.force_login(viewer)
-    with (
-        CaptureQueriesContext(connections["default"]) as primary,
-        CaptureQueriesContext(replica) as copy,
-    ):
-        response = client.get(NATIONAL)
-    assert response.status_code == 200
+    response, primary, copy = national_page(client, replica, mod)
     assert [(r.year, r.people) for r in response.context["dispatched"]] == [(2022, 2)]
     # The recount read the deployments it counts and wrote the tallies on the primary, then
     # the page read those tallies there: a lagging replica could still hold the old ones.
